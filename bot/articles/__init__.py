@@ -1,0 +1,1 @@
+"""Pure article processing: clean, extract, summarise; the Article type."""

@@ -1,0 +1,96 @@
+"""The article types that flow from sources through the core into the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+LEVELS = ("central", "province", "district", "commune", "military", "unknown")
+MEETING_KINDS = (
+    "so_ket",
+    "tong_ket",
+    "ky_ket",
+    "trien_khai",
+    "quan_triet",
+    "bieu_duong",
+    "tap_huan",
+    "giao_ban",
+    "doi_thoai",
+    "toa_dam",
+    "hoi_thao",
+    "khac",
+)
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """What a source hands over: text as found, plus whatever metadata the source knew."""
+
+    text: str
+    source: str  # file name or feed name
+    title: str | None = None
+    url: str | None = None
+    published: datetime | None = None  # aware, UTC
+    guid: str | None = None
+    province_hint: str | None = None  # the source's own province, if configured
+
+
+@dataclass(frozen=True)
+class ProvinceMention:
+    name: str  # as named in the text's era, canonical spelling
+    current: str  # the unit it belongs to since 2025-07-01
+
+
+@dataclass(frozen=True)
+class Extraction:
+    title: str
+    published: date | None
+    event_date: str | None  # YYYY-MM-DD, --MM-DD (year unknown) or None
+    provinces: tuple[ProvinceMention, ...]
+    level: str
+    meeting_kind: str | None
+    chairs: tuple[str, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article with what was extracted from it, ready to store."""
+
+    body: str  # cleaned text, paragraphs separated by blank lines
+    source: str
+    extraction: Extraction
+    url: str | None = None
+    published: datetime | None = None
+    guid: str | None = None
+    body_hash: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.extraction.title
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as read back from the database, for replies and digests."""
+
+    id: int
+    title: str
+    url: str | None
+    source: str
+    published: datetime | None
+    event_date: str | None
+    level: str
+    meeting_kind: str | None
+    chairs: tuple[str, ...]
+    summary: str
+    provinces: tuple[ProvinceMention, ...]
+    added_at: datetime
+
+    @property
+    def event_day(self) -> date | None:
+        """The event date when the year is known."""
+        if self.event_date and len(self.event_date) == 10 and self.event_date[4] == "-":
+            return date.fromisoformat(self.event_date)
+        return None

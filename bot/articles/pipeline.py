@@ -1,0 +1,37 @@
+"""Raw article -> cleaned, extracted, summarised Article. Pure: no I/O, no clock."""
+
+from __future__ import annotations
+
+import hashlib
+
+from bot.articles.clean import clean_text
+from bot.articles.extract import extract
+from bot.articles.model import Article, RawArticle
+from bot.text.normalize import fold
+from bot.text.provinces import Gazetteer
+
+
+def body_hash(body: str) -> str:
+    """Identity of a text regardless of spacing, case and diacritic variants."""
+    key = " ".join(fold(body).split())
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def process(raw: RawArticle, gazetteer: Gazetteer) -> Article:
+    """Clean and extract one article. Year inference uses ``raw.published`` as reference."""
+    cleaned = clean_text(raw.text, title=raw.title)
+    extraction = extract(
+        cleaned,
+        gazetteer=gazetteer,
+        given_title=raw.title,
+        published=raw.published.date() if raw.published else None,
+    )
+    return Article(
+        body=cleaned.body,
+        source=raw.source,
+        extraction=extraction,
+        url=raw.url,
+        published=raw.published,
+        guid=raw.guid,
+        body_hash=body_hash(cleaned.body),
+    )

@@ -1,0 +1,10 @@
+"""Sub-commands of ``danvan-bot``: one module per family, each with ``register()``."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from bot.cli import articles
+
+# Each module: register(subparsers, common_parent) adding commands with set_defaults(func=...).
+COMMAND_MODULES: list[ModuleType] = [articles]

@@ -1,0 +1,1 @@
+"""SQLite storage: connection and migrations, articles, search, sources, subscriptions."""

@@ -1,0 +1,310 @@
+"""Articles in SQLite: save with de-duplication, and the read queries the replies use."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+import aiosqlite
+
+from bot.articles.model import Article, ProvinceMention, StoredArticle
+from bot.text.normalize import exact_key, fold
+
+SaveStatus = Literal["new", "updated", "duplicate"]
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    id: int
+    status: SaveStatus
+
+
+_TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "zarsrc", "gidzl")
+
+
+def canonical_url(url: str | None) -> str | None:
+    """The URL that identifies an article: scheme-less host in lower case, no fragment,
+    no tracking parameters, no trailing slash."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip() or None
+    if not parts.netloc:
+        return url.strip() or None
+    host = parts.netloc.lower().removeprefix("www.")
+    query = "&".join(
+        p for p in parts.query.split("&") if p and not p.lower().startswith(_TRACKING_PARAMS)
+    )
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit(("", host, path, query, ""))[2:]
+
+
+def sort_date(article: Article, added: datetime) -> str:
+    """The date an article files under: its event, else publication, else when we got it."""
+    ev = article.extraction.event_date
+    if ev and len(ev) == 10 and ev[4] == "-":
+        return ev
+    if article.published is not None:
+        return article.published.date().isoformat()
+    return added.date().isoformat()
+
+
+def _fts_values(title: str, body: str) -> tuple[str, str, str, str]:
+    return exact_key(title), exact_key(body), fold(title), fold(body)
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.astimezone(UTC).isoformat(timespec="seconds") if dt else None
+
+
+def save_article_sync(
+    db: sqlite3.Connection, article: Article, now: datetime
+) -> SaveResult:
+    """Insert an article, or recognise it: same canonical URL -> update, same body -> duplicate.
+
+    Runs in its own transaction. Synchronous so that bulk import can batch it on one thread;
+    async callers use :func:`save_article`.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        result = _save(db, article, now)
+        db.execute("COMMIT")
+        return result
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def save_many_sync(
+    db: sqlite3.Connection, articles: Iterable[Article], now: datetime
+) -> list[SaveResult]:
+    """Save a batch in one transaction (the fast path for imports)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        results = [_save(db, a, now) for a in articles]
+        db.execute("COMMIT")
+        return results
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _save(db: sqlite3.Connection, article: Article, now: datetime) -> SaveResult:
+    ex = article.extraction
+    curl = canonical_url(article.url)
+    row = None
+    if curl:
+        row = db.execute(
+            "SELECT id, body_hash, title, body FROM articles WHERE canonical_url = ?", (curl,)
+        ).fetchone()
+    if row is None:
+        dup = db.execute(
+            "SELECT id FROM articles WHERE body_hash = ?", (article.body_hash,)
+        ).fetchone()
+        if dup is not None:
+            return SaveResult(dup[0], "duplicate")
+    values: dict[str, Any] = {
+        "canonical_url": curl,
+        "url": article.url,
+        "body_hash": article.body_hash,
+        "source": article.source,
+        "guid": article.guid,
+        "title": ex.title,
+        "body": article.body,
+        "summary": ex.summary,
+        "published": _iso(article.published),
+        "event_date": ex.event_date,
+        "sort_date": sort_date(article, now),
+        "level": ex.level,
+        "meeting_kind": ex.meeting_kind,
+        "chairs": json.dumps(list(ex.chairs), ensure_ascii=False),
+        "updated_at": _iso(now),
+    }
+    if row is not None:
+        article_id, old_hash, old_title, old_body = row
+        if old_hash == article.body_hash and old_title == ex.title:
+            return SaveResult(article_id, "duplicate")
+        other = db.execute(
+            "SELECT id FROM articles WHERE body_hash = ? AND id != ?",
+            (article.body_hash, article_id),
+        ).fetchone()
+        if other is not None:
+            return SaveResult(other[0], "duplicate")
+        db.execute(
+            "INSERT INTO article_fts(article_fts, rowid, title_exact, body_exact, title_fold,"
+            " body_fold) VALUES ('delete', ?, ?, ?, ?, ?)",
+            (article_id, *_fts_values(old_title, old_body)),
+        )
+        sets = ", ".join(f"{k} = :{k}" for k in values)
+        db.execute(f"UPDATE articles SET {sets} WHERE id = :id", {**values, "id": article_id})
+        db.execute("DELETE FROM article_provinces WHERE article_id = ?", (article_id,))
+        status: SaveStatus = "updated"
+    else:
+        values["added_at"] = _iso(now)
+        cols = ", ".join(values)
+        marks = ", ".join(f":{k}" for k in values)
+        cur = db.execute(f"INSERT INTO articles ({cols}) VALUES ({marks})", values)
+        article_id = int(cur.lastrowid or 0)
+        status = "new"
+    db.executemany(
+        "INSERT OR IGNORE INTO article_provinces(article_id, name, current) VALUES (?, ?, ?)",
+        [(article_id, p.name, p.current) for p in ex.provinces],
+    )
+    db.execute(
+        "INSERT INTO article_fts(rowid, title_exact, body_exact, title_fold, body_fold)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (article_id, *_fts_values(ex.title, article.body)),
+    )
+    return SaveResult(article_id, status)
+
+
+class ArticleWriter:
+    """Saves articles from async code on a dedicated synchronous connection.
+
+    The save logic is many small statements; running it as one call on a worker thread is
+    simpler and faster than one await per statement. A lock keeps writes in order.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._lock = asyncio.Lock()
+
+    async def save(self, article: Article, now: datetime) -> SaveResult:
+        return (await self.save_many([article], now))[0]
+
+    async def save_many(self, articles: Sequence[Article], now: datetime) -> list[SaveResult]:
+        async with self._lock:
+            return await asyncio.to_thread(save_many_sync, self.conn, list(articles), now)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+_SELECT = (
+    "SELECT a.id, a.title, a.url, a.source, a.published, a.event_date, a.level,"
+    " a.meeting_kind, a.chairs, a.summary, a.added_at,"
+    " (SELECT json_group_array(json_array(p.name, p.current)) FROM article_provinces p"
+    "  WHERE p.article_id = a.id) AS provinces"
+    " FROM articles a"
+)
+
+
+def _row_to_article(row: Sequence[Any]) -> StoredArticle:
+    provinces = tuple(ProvinceMention(n, c) for n, c in json.loads(row[11] or "[]"))
+    return StoredArticle(
+        id=row[0],
+        title=row[1],
+        url=row[2],
+        source=row[3],
+        published=datetime.fromisoformat(row[4]) if row[4] else None,
+        event_date=row[5],
+        level=row[6],
+        meeting_kind=row[7],
+        chairs=tuple(json.loads(row[8] or "[]")),
+        summary=row[9],
+        provinces=provinces,
+        added_at=datetime.fromisoformat(row[10]),
+    )
+
+
+async def _fetch(db: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> list[StoredArticle]:
+    async with db.execute(sql, params) as cur:
+        rows = await cur.fetchall()
+    return [_row_to_article(tuple(r)) for r in rows]
+
+
+async def latest(db: aiosqlite.Connection, limit: int = 5, offset: int = 0) -> list[StoredArticle]:
+    """Newest first, by event date (else publication date)."""
+    return await _fetch(
+        db, _SELECT + " ORDER BY a.sort_date DESC, a.id DESC LIMIT ? OFFSET ?", (limit, offset)
+    )
+
+
+async def get(db: aiosqlite.Connection, article_id: int) -> StoredArticle | None:
+    found = await _fetch(db, _SELECT + " WHERE a.id = ?", (article_id,))
+    return found[0] if found else None
+
+
+async def get_many(db: aiosqlite.Connection, ids: Sequence[int]) -> list[StoredArticle]:
+    """Articles by id, in the order of ``ids`` (missing ones left out)."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    found = {a.id: a for a in await _fetch(db, _SELECT + f" WHERE a.id IN ({marks})", ids)}
+    return [found[i] for i in ids if i in found]
+
+
+async def body(db: aiosqlite.Connection, article_id: int) -> str | None:
+    async with db.execute("SELECT body FROM articles WHERE id = ?", (article_id,)) as cur:
+        row = await cur.fetchone()
+    return str(row[0]) if row else None
+
+
+async def meetings_in(
+    db: aiosqlite.Connection,
+    current: str,
+    *,
+    former: str | None = None,
+    limit: int = 10,
+    offset: int = 0,
+) -> list[StoredArticle]:
+    """Meetings in a current unit (or only those naming one former unit), newest first."""
+    column, value = ("name", former) if former else ("current", current)
+    sql = (
+        _SELECT
+        + f" WHERE a.id IN (SELECT article_id FROM article_provinces WHERE {column} = ?)"
+        " AND a.meeting_kind IS NOT NULL ORDER BY a.sort_date DESC, a.id DESC LIMIT ? OFFSET ?"
+    )
+    return await _fetch(db, sql, (value, limit, offset))
+
+
+async def count_meetings_in(db: aiosqlite.Connection, current: str) -> int:
+    sql = (
+        "SELECT count(DISTINCT a.id) FROM articles a JOIN article_provinces p"
+        " ON p.article_id = a.id WHERE p.current = ? AND a.meeting_kind IS NOT NULL"
+    )
+    async with db.execute(sql, (current,)) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def province_counts(
+    db: aiosqlite.Connection, *, meetings_only: bool = False
+) -> list[tuple[str, int]]:
+    """(current unit, number of articles) for every unit with at least one, largest first."""
+    where = " WHERE a.meeting_kind IS NOT NULL" if meetings_only else ""
+    sql = (
+        "SELECT p.current, count(DISTINCT p.article_id) AS n FROM article_provinces p"
+        " JOIN articles a ON a.id = p.article_id"
+        f"{where} GROUP BY p.current ORDER BY n DESC, p.current"
+    )
+    async with db.execute(sql) as cur:
+        rows = await cur.fetchall()
+    return [(str(r[0]), int(r[1])) for r in rows]
+
+
+async def in_period(
+    db: aiosqlite.Connection, start: date, end: date
+) -> list[StoredArticle]:
+    """Articles filed under [start, end] (inclusive), by event date else publication date."""
+    return await _fetch(
+        db,
+        _SELECT + " WHERE a.sort_date BETWEEN ? AND ? ORDER BY a.sort_date, a.id",
+        (start.isoformat(), end.isoformat()),
+    )
+
+
+async def count(db: aiosqlite.Connection) -> int:
+    async with db.execute("SELECT count(*) FROM articles") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,71 @@
+"""Open the database: pragmas, forward migrations, and a refusal of newer schemas."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import aiosqlite
+
+from bot.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer danvan-bot than this one."""
+
+
+def _configure(db: sqlite3.Connection) -> None:
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA foreign_keys = ON")
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Run every migration step the database has not seen; return the version reached."""
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"database schema version {version} is newer than this danvan-bot "
+            f"({SCHEMA_VERSION}); upgrade danvan-bot or restore an older backup"
+        )
+    for step in range(version, SCHEMA_VERSION):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[step](db)
+            db.execute(f"PRAGMA user_version = {step + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION
+
+
+def open_sync(path: str | Path) -> sqlite3.Connection:
+    """A configured, migrated synchronous connection (for the CLI's simple paths and tests)."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    _configure(db)
+    migrate(db)
+    return db
+
+
+async def connect(path: str | Path) -> aiosqlite.Connection:
+    """A configured, migrated aiosqlite connection in autocommit mode.
+
+    Write paths open their own transactions (``BEGIN IMMEDIATE``) so that each logical
+    change commits as one unit.
+    """
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # Migrate on a short-lived synchronous connection: simple, and done once per start.
+    open_sync(path).close()
+    db = await aiosqlite.connect(str(path), isolation_level=None)
+    db.row_factory = aiosqlite.Row
+    await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await db.execute("PRAGMA synchronous = NORMAL")
+    await db.execute("PRAGMA foreign_keys = ON")
+    return db

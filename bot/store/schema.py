@@ -1,0 +1,130 @@
+"""The database schema as numbered forward migrations, tracked by ``PRAGMA user_version``.
+
+Add a change as a new function at the end of ``MIGRATIONS``; never edit a released step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite3
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _v1_initial(db: sqlite3.Connection) -> None:
+    db.executescript(
+        """
+        CREATE TABLE articles (
+            id            INTEGER PRIMARY KEY,
+            canonical_url TEXT UNIQUE,
+            url           TEXT,
+            body_hash     TEXT NOT NULL UNIQUE,
+            source        TEXT NOT NULL,
+            guid          TEXT,
+            title         TEXT NOT NULL,
+            body          TEXT NOT NULL,
+            summary       TEXT NOT NULL,
+            published     TEXT,            -- ISO 8601, UTC
+            event_date    TEXT,            -- YYYY-MM-DD or --MM-DD
+            sort_date     TEXT NOT NULL,   -- YYYY-MM-DD: event date, else published, else added
+            level         TEXT NOT NULL,
+            meeting_kind  TEXT,
+            chairs        TEXT NOT NULL DEFAULT '[]',  -- JSON list
+            added_at      TEXT NOT NULL,
+            updated_at    TEXT NOT NULL
+        );
+        CREATE INDEX articles_sort ON articles(sort_date DESC, id DESC);
+        CREATE INDEX articles_added ON articles(added_at);
+
+        CREATE TABLE article_provinces (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            name       TEXT NOT NULL,   -- as named in the article's era
+            current    TEXT NOT NULL,   -- unit since 2025-07-01
+            PRIMARY KEY (article_id, name)
+        ) WITHOUT ROWID;
+        CREATE INDEX article_provinces_current ON article_provinces(current, article_id);
+        CREATE INDEX article_provinces_name ON article_provinces(name, article_id);
+
+        -- Search index only (contentless): exact = lower-case with diacritics, fold = none.
+        CREATE VIRTUAL TABLE article_fts USING fts5(
+            title_exact, body_exact, title_fold, body_fold,
+            content='', tokenize='unicode61 remove_diacritics 2'
+        );
+
+        CREATE TABLE sources (
+            id               INTEGER PRIMARY KEY,
+            name             TEXT NOT NULL UNIQUE,
+            url              TEXT NOT NULL,
+            province         TEXT,
+            interval_minutes INTEGER,
+            enabled          INTEGER NOT NULL DEFAULT 1,
+            origin           TEXT NOT NULL DEFAULT 'config',  -- config | chat
+            etag             TEXT,
+            last_modified    TEXT,
+            last_fetch_at    TEXT,
+            last_success_at  TEXT,
+            last_error       TEXT,
+            failures         INTEGER NOT NULL DEFAULT 0,
+            next_due_at      TEXT,
+            entries_total    INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE feed_entries (
+            source_id    INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+            entry_key    TEXT NOT NULL,
+            article_id   INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+            content_hash TEXT NOT NULL,
+            seen_at      TEXT NOT NULL,
+            PRIMARY KEY (source_id, entry_key)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE chats (
+            chat_id    INTEGER PRIMARY KEY,
+            type       TEXT NOT NULL DEFAULT 'private',
+            title      TEXT,
+            active     INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE subscriptions (
+            chat_id    INTEGER PRIMARY KEY REFERENCES chats(chat_id) ON UPDATE CASCADE,
+            weekday    INTEGER NOT NULL DEFAULT 0,       -- 0 = Monday (ISO - 1)
+            time       TEXT NOT NULL DEFAULT '07:00',    -- HH:MM local
+            timezone   TEXT NOT NULL DEFAULT 'Asia/Ho_Chi_Minh',
+            provinces  TEXT NOT NULL DEFAULT '[]',       -- JSON list of current units; [] = all
+            paused     INTEGER NOT NULL DEFAULT 0,
+            active     INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        -- One row per (chat, ISO week): the unique key makes a digest send idempotent.
+        CREATE TABLE deliveries (
+            id          INTEGER PRIMARY KEY,
+            chat_id     INTEGER NOT NULL,
+            week        TEXT NOT NULL,                   -- YYYY-Www
+            state       TEXT NOT NULL,                   -- sending | sent | failed | skipped
+            attempts    INTEGER NOT NULL DEFAULT 0,
+            parts_sent  INTEGER NOT NULL DEFAULT 0,
+            error       TEXT,
+            started_at  TEXT NOT NULL,
+            finished_at TEXT,
+            UNIQUE (chat_id, week)
+        );
+        CREATE INDEX deliveries_week ON deliveries(week, state);
+
+        -- Saved searches, so inline buttons carry a short id instead of the query text.
+        CREATE TABLE searches (
+            id         INTEGER PRIMARY KEY,
+            query      TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1_initial]
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,1 @@
+"""Pure Vietnamese text handling: normalise and fold, sentences, dates, provinces."""

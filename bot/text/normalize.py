@@ -1,0 +1,137 @@
+"""Normalise Vietnamese text on the way in, and fold it for search.
+
+Every string that enters the archive goes through :func:`clean_nfc`. Search keys come from
+:func:`fold` (no case, no diacritics, ``đ`` -> ``d``) and :func:`exact_key` (case-free, but
+diacritics kept, tone placement unified). Both keep the length of their input character for
+character, so an offset found in a folded string is the same offset in the original: snippets
+and highlights are cut from the original text at the positions the folded search found.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters some sites type instead of Vietnamese letters, and spaces that are not spaces.
+_LOOKALIKES = str.maketrans(
+    {
+        "\u00d0": "Đ",  # Latin capital Eth, typed for Đ by some CMSs
+        "\u00f0": "đ",
+        "\u0110": "Đ",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u200a": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u3000": " ",
+        "\u200b": "",  # zero-width space
+        "\u200c": "",
+        "\u200d": "",
+        "\ufeff": "",  # BOM in the middle of a text
+        "\u00ad": "",  # soft hyphen
+        "\r": "",
+    }
+)
+
+_SPACES_RE = re.compile(r"[ \t\f\v]+")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_nfc(text: str) -> str:
+    """NFC, Vietnamese look-alike letters fixed, odd spaces made plain; newlines kept."""
+    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
+    text = _CONTROL_RE.sub("", text)
+    # The look-alike table can create new combinable pairs; NFC again is cheap.
+    return unicodedata.normalize("NFC", text)
+
+
+def squeeze_spaces(text: str) -> str:
+    """Collapse runs of horizontal white space, strip each line."""
+    return "\n".join(_SPACES_RE.sub(" ", line).strip() for line in text.split("\n"))
+
+
+# --- folding -------------------------------------------------------------------------------
+
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    ranges = [(0x00C0, 0x024F), (0x1E00, 0x1EFF), (0x0041, 0x005A)]
+    for lo, hi in ranges:
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            low = ch.lower()
+            if len(low) != 1:
+                continue
+            base = unicodedata.normalize("NFD", low)[0]
+            if base in ("đ", "ð"):
+                base = "d"
+            if base != ch:
+                table[cp] = base
+    table[ord("đ")] = "d"
+    table[ord("Đ")] = "d"
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics, ``đ`` -> ``d``; one output character per input character.
+
+    Expects NFC input (combining marks would survive as their own characters).
+    """
+    return text.translate(_FOLD_TABLE)
+
+
+# --- tone placement ------------------------------------------------------------------------
+# "hoà"/"hòa", "xoá"/"xóa", "thuý"/"thúy": two spellings of one word. The gazetteer and most
+# current press put the mark on the first vowel of a word-final oa/oe/uy; we unify to that.
+
+_TONES = {
+    "a": "àáảãạ",
+    "e": "èéẻẽẹ",
+    "y": "ỳýỷỹỵ",
+}
+_FIRST = {
+    "o": "òóỏõọ",
+    "u": "ùúủũụ",
+}
+_PAIRS = (("o", "a"), ("o", "e"), ("u", "y"))
+
+
+def _build_tone_map() -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for first, second in _PAIRS:
+        for i, marked in enumerate(_TONES[second]):
+            old = first + marked
+            new = _FIRST[first][i] + second
+            for f_case in (str.lower, str.upper):
+                for s_case in (str.lower, str.upper):
+                    mapping[f_case(old[0]) + s_case(old[1])] = f_case(new[0]) + s_case(new[1])
+    return mapping
+
+
+_TONE_MAP = _build_tone_map()
+_TONE_RE = re.compile(
+    "(?<![qQ])(" + "|".join(sorted(_TONE_MAP, key=len, reverse=True)) + r")(?!\w)",
+)
+
+
+def unify_tone_placement(text: str) -> str:
+    """Move a word-final oa/oe/uy tone mark to the first vowel (``hoà`` -> ``hòa``)."""
+    return _TONE_RE.sub(lambda m: _TONE_MAP[m.group(1)], text)
+
+
+def exact_key(text: str) -> str:
+    """Lower-case, tone placement unified, diacritics kept: for exact-diacritic matching."""
+    return unify_tone_placement(text).lower()
+
+
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (letters and digits), as FTS5's unicode61 tokenizer would cut them."""
+    return _WORD_RE.findall(text)

@@ -1,0 +1,197 @@
+"""The province gazetteer: the 63 former and 34 current units, user spellings, and mentions.
+
+Two jobs, both pure:
+
+- :meth:`Gazetteer.resolve` turns what a user types ("bac kan", "Bắc Cạn", "tphcm") into a
+  unit, forgiving case, diacritics, tone placement and "tỉnh"/"TP" prefixes.
+- :meth:`Gazetteer.mentions` finds the provinces a text talks about, strictly: capitalised
+  names only, with guards against look-alikes ("hòa bình" is peace, "Thái Bình Dương" the
+  Pacific, "Hồ Chí Minh" alone the President, "phường Bắc Kạn" a ward since 2025).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from bot.articles.model import ProvinceMention
+from bot.text.normalize import clean_nfc, fold
+
+DEFAULT_GAZETTEER = Path(__file__).resolve().parents[2] / "content" / "provinces.json"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A provincial-level unit: a former one (``current`` is its unit since 2025) or current."""
+
+    name: str
+    current: str
+    is_current: bool  # one of the 34 units since 2025-07-01
+    is_former: bool  # one of the 63 units before 2025-07-01
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A user's province input, understood."""
+
+    unit: Unit
+    typed_name: str  # the canonical name of what they typed (may be a former unit)
+
+    @property
+    def renamed(self) -> bool:
+        """True when the user named a former unit that now lives inside another one."""
+        return self.typed_name != self.unit.current
+
+
+# Words before a name that turn it into something else: a ward, street, river, person.
+_NOT_A_PROVINCE_BEFORE = {
+    "phường", "xã", "huyện", "quận", "thị trấn", "đường", "phố", "sông", "cầu", "chợ",
+    "ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cháu", "cụ",
+    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi",
+    "đỗ", "ngô", "lý", "văn", "thị", "đình", "đức", "hữu", "công", "quốc",
+}  # fmt: skip
+# Longer proper names that contain a province name.
+_LONGER_NAMES = ("Thái Bình Dương", "Điện Biên Phủ", "Hà Nội Mới", "Sài Gòn Giải Phóng")
+# Short all-caps aliases are too ambiguous in running text (HN, HCM, TTH...).
+_CITY_PREFIX = r"(?:Thành phố|thành phố|TP\.?|Tp\.?)\s*"
+
+_PREFIX_FOLDED = re.compile(r"^(?:tinh|thanh pho|thanhpho|tp\.?|t\.p\.?)\s*")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def _key(text: str) -> str:
+    """A spelling-insensitive key for user input: folded, no prefix, no spaces."""
+    folded = fold(clean_nfc(text).strip())
+    folded = _PREFIX_FOLDED.sub("", folded)
+    return _NON_ALNUM.sub("", folded)
+
+
+class Gazetteer:
+    def __init__(self, data: dict[str, list[dict[str, object]]]) -> None:
+        self.former: dict[str, Unit] = {}
+        self.current: dict[str, Unit] = {}
+        self._keys: dict[str, tuple[Unit, str]] = {}
+        self._surface: dict[str, str] = {}  # written form in text -> former unit name
+        self._needs_prefix: set[str] = set()
+        self._aliases: dict[str, list[str]] = {}
+
+        current_names = {str(u["name"]) for u in data["current_units"]}
+        former_names = {str(u["name"]) for u in data["old_units"]}
+        for u in data["current_units"]:
+            name = str(u["name"])
+            self.current[name] = Unit(name, name, True, name in former_names)
+        for u in data["old_units"]:
+            name = str(u["name"])
+            unit = Unit(name, str(u["current"]), name in current_names, True)
+            self.former[name] = unit
+            aliases = [str(a) for a in u["aliases"]]  # type: ignore[attr-defined]
+            if u.get("name_before_2025"):
+                aliases.append(str(u["name_before_2025"]))
+            self._aliases[name] = aliases
+            for spelling in [name, str(u["short_name"]), *aliases]:
+                self._keys.setdefault(_key(spelling), (unit, name))
+        for u in data["current_units"]:
+            name = str(u["name"])
+            unit = self.current[name]
+            for spelling in (name, str(u["short_name"]), str(u["official_name"])):
+                self._keys[_key(spelling)] = (unit, name)
+        # Common user shorthands.
+        hcm = self.current.get("Thành phố Hồ Chí Minh")
+        if hcm:
+            for extra in ("hcm", "tphcm", "hochiminh", "saigon", "sg"):
+                self._keys[extra] = (hcm, hcm.name)
+        self._build_text_patterns()
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Gazetteer:
+        return _load_cached(str(path or DEFAULT_GAZETTEER))
+
+    # --- user input ----------------------------------------------------------------------
+
+    def resolve(self, text: str) -> Resolution | None:
+        """Understand a province as typed by a user; None when it is no province we know."""
+        key = _key(text)
+        if not key:
+            return None
+        hit = self._keys.get(key)
+        if hit is None:
+            return None
+        unit, typed = hit
+        current = self.current[unit.current]
+        return Resolution(unit=current, typed_name=typed)
+
+    def former_units_of(self, current: str) -> list[str]:
+        """The former units a current unit was formed from."""
+        return [u.name for u in self.former.values() if u.current == current]
+
+    # --- running text --------------------------------------------------------------------
+
+    def _build_text_patterns(self) -> None:
+        forms: dict[str, str] = {}
+        for name in self.former:
+            spellings = [name, *self._aliases[name]]
+            for s in spellings:
+                if not any(ch.islower() for ch in s) and "TP" not in s.upper().replace(" ", ""):
+                    continue  # HN, TTH, BRVT-like codes: too ambiguous in prose
+                if s.isascii() and not name.isascii():
+                    continue  # "Bac Kan" in prose is rare and collides with other words
+                forms[s] = name
+        hcm_old = "Thành phố Hồ Chí Minh"
+        # The city is only the city with a prefix; "Hồ Chí Minh" alone is the President.
+        for s in list(forms):
+            if forms[s] == hcm_old and not s.startswith(("TP", "Tp", "Thành phố")):
+                del forms[s]
+        forms["TP.HCM"] = hcm_old
+        forms["TPHCM"] = hcm_old
+        forms["TP HCM"] = hcm_old
+        forms["TP. HCM"] = hcm_old
+        forms["Tp.HCM"] = hcm_old
+        forms["TP. Hồ Chí Minh"] = hcm_old
+        forms["TP Hồ Chí Minh"] = hcm_old
+        forms["Thành phố Hồ Chí Minh"] = hcm_old
+        self._surface = forms
+        alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        self._pattern = re.compile(rf"(?<![\w.])({alternation})(?![\w])")
+
+    def mentions(self, text: str) -> tuple[ProvinceMention, ...]:
+        """Provinces named in a text, in order of first mention, as named in its era."""
+        found: dict[str, ProvinceMention] = {}
+        for m in self._pattern.finditer(text):
+            surface = m.group(1)
+            name = self._surface[surface]
+            if name in found or not self._is_province_here(text, m.start(), m.end(), name):
+                continue
+            unit = self.former[name]
+            shown = name
+            if name == "Huế" and ("Thừa Thiên" in surface):
+                shown = "Thừa Thiên Huế"
+            found[name] = ProvinceMention(name=shown, current=unit.current)
+        return tuple(found.values())
+
+    def _is_province_here(self, text: str, start: int, end: int, name: str) -> bool:
+        window = text[max(0, start - 40) : end + 20]
+        offset = start - max(0, start - 40)
+        for longer in _LONGER_NAMES:
+            i = window.find(longer)
+            if i != -1 and i <= offset < i + len(longer):
+                return False
+        before = text[max(0, start - 12) : start].rstrip().lower()
+        prev_word = before.rsplit(maxsplit=1)[-1] if before.split() else ""
+        prev_two = " ".join(before.split()[-2:])
+        if prev_word in _NOT_A_PROVINCE_BEFORE or prev_two in _NOT_A_PROVINCE_BEFORE:
+            return False
+        if name == "Hòa Bình":
+            # "Hòa Bình" capitalised at a sentence start can still be "peace": want a cue.
+            cue = text[max(0, start - 25) : start].lower()
+            if not re.search(r"(tỉnh|ủy|ubnd|hđnd|mttq|đảng bộ|tại|ở)\s*$", cue):
+                return False
+        return True
+
+
+@cache
+def _load_cached(path: str) -> Gazetteer:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return Gazetteer(data)
