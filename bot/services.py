@@ -27,9 +27,7 @@ class Services:
     clock: Callable[[], datetime] = field(default=utc_now)
 
     @classmethod
-    async def open(
-        cls, settings: Settings, clock: Callable[[], datetime] = utc_now
-    ) -> Services:
+    async def open(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
         db = await connect(settings.database)
         writer = ArticleWriter(open_sync(settings.database))
         return cls(settings, db, writer, Gazetteer.load(), clock)

@@ -1,7 +1,16 @@
-"""Cleaning (pure): NFC, odd spaces, site chrome and boilerplate, repeated captions/paragraphs."""
+"""Cleaning (pure): NFC, odd spaces, site chrome and boilerplate, repeated captions/paragraphs.
+
+Rules come from real pages (see ``../shared/seeds``): video-player residue, visitor counters,
+font-size widgets, search boxes, "Xem thêm"/"Các tin khác" link lists, photo captions
+repeated with "ảnh 1", duplicated lead paragraphs, agency datelines ("BBK - "), credits
+("Tin và ảnh: ...", "Theo Dangcongsan.vn"). Paragraph structure is kept; a real sentence is
+never dropped: chrome is recognised by its shape, and everything after the end-of-article
+marker "/." is kept unless it is short chrome.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.text.normalize import clean_nfc, squeeze_spaces
@@ -10,15 +19,150 @@ from bot.text.normalize import clean_nfc, squeeze_spaces
 @dataclass(frozen=True)
 class Cleaned:
     headline: str | None  # a headline found at the top of the text
-    paragraphs: tuple[str, ...]
+    paragraphs: tuple[str, ...]  # body paragraphs, headline excluded
     year_month: tuple[int, int] | None = None  # from a "date 2024-04" marker
+    credits: tuple[str, ...] = ()  # "Theo Dangcongsan.vn", "Tin và ảnh: ..." (not body)
 
     @property
     def body(self) -> str:
         return "\n\n".join(self.paragraphs)
 
 
+# Whole lines that are page chrome, never article text.
+_CHROME_LINE = re.compile(
+    r"""^(?:
+        \d{1,2}:\d{2}(?:\s*/\s*\d{1,2}:\d{2})?           # video player "0:00 / 0:00"
+      | xem\ thêm\.?:?
+      | xem\ với\ cỡ\ chữ.*
+      | cỡ\ chữ.*
+      | thống\ kê\ truy\ cập
+      | số\ lượng\ và\ lượt\ người\ truy\ cập
+      | [•·\-*]?\s*(?:online|hôm\ nay|hôm\ qua|tuần\ này|tháng\ này|tổng|đang\ truy\ cập|
+                     lượt\ truy\ cập|truy\ cập)\s*:?\s*[\d.,]+
+      | (?:in\ bài|chia\ sẻ|bình\ luận|gửi\ email|lưu\ bài|quay\ lại|về\ đầu\ trang|
+           đầu\ trang|bản\ in|print|facebook|twitter|zalo|email)(?:\s*[|/]\s*\w+)*\s*
+      | tìm\ kiếm\ theo:?.*
+      | từ\ khóa:?.*|từ\ khoá:?.*|tags?:.*
+      | chuyên\ mục\ này.*
+      | tất\ cả\ các\ chuyên\ mục
+      | a-\s*a\s*a\+
+      | một\ số\ hình\ ảnh(?:\ tại\ hội\ nghị)?.{0,40}
+      | (?:ảnh|video|clip)\s*:\s*\S.{0,60}
+      | \(?(?:ảnh|nguồn)\s*:.{0,60}\)?
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Headings after which the page lists other articles: cut from there to the end.
+_RELATED_HEADING = re.compile(
+    r"""^(?:các\ tin\ khác|tin\ khác|tin\ liên\ quan|bài\ liên\ quan|tin\ cùng\ chuyên\ mục|
+        bài\ viết\ liên\ quan|tin\ bài\ liên\ quan|tin\ đã\ đưa|các\ tin\ đã\ đưa(?:\ ngày)?|
+        xem\ tiếp|đọc\ thêm|tin\ mới\ nhất|tin\ đọc\ nhiều|có\ thể\ bạn\ quan\ tâm)\s*:?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_CREDIT = re.compile(
+    r"^(?:theo\s+\S+(?:\s+\S+){0,3}|tin\s*(?:và|,|&)\s*ảnh\s*:.*|tin\s*:\s*.{0,60}|"
+    r"bài\s*(?:và\s*ảnh)?\s*:.{0,60}|nguồn\s*:.{0,80}|\S+(?:\s+\S+){0,3}\s*\(tổng hợp\))$",
+    re.IGNORECASE,
+)
+
+# A date banner of the site at the very top: "Thứ ba, 05/07/2022".
+_BANNER = re.compile(
+    r"^(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ\s+nhật)\s*,?\s*"
+    r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}(?:\s*[,|-]?\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"(?:\s*\(?GMT\+?\d*\)?)?$",
+    re.IGNORECASE,
+)
+_DATE_MARKER = re.compile(r"^\s*date\s+(\d{4})-(\d{2})(?:-\d{2})?\s*", re.IGNORECASE)
+# Agency dateline at the start of the lead: "BBK - ", "(Chinhphu.vn) - ", "QĐND - ".
+_DATELINE = re.compile(r"^(?:\([\w.\- ]{2,30}\)|[A-ZĐ]{2,8}(?:\.\w{2,4})?)\s*[-–—]\s+(?=\S)")
+_CAPTION_SUFFIX = re.compile(r"\s*ảnh\s+\d{1,2}\s*$", re.IGNORECASE)
+_END_MARK = re.compile(r"(?:/\.|\.\.\./\.|…/\.)\s*$")
+
+
+def _norm_key(paragraph: str) -> str:
+    return " ".join(paragraph.lower().split()).rstrip(" .")
+
+
 def clean_text(text: str, title: str | None = None) -> Cleaned:
+    """Clean one article's text. ``title``, when the source knows it, is removed from the
+    top of the body instead of being detected."""
     text = squeeze_spaces(clean_nfc(text))
-    paragraphs = tuple(p for p in text.split("\n") if p)
-    return Cleaned(headline=None, paragraphs=paragraphs)
+    lines = [line for line in text.split("\n") if line]
+
+    year_month: tuple[int, int] | None = None
+    if lines:
+        m = _DATE_MARKER.match(lines[0])
+        if m:
+            year_month = (int(m.group(1)), int(m.group(2)))
+            lines[0] = lines[0][m.end() :]
+            if not lines[0]:
+                lines.pop(0)
+
+    # Cut the related-articles list and everything after it.
+    for i, line in enumerate(lines):
+        if i > 0 and _RELATED_HEADING.match(line):
+            lines = lines[:i]
+            break
+
+    kept: list[str] = []
+    credits: list[str] = []
+    for line in lines:
+        if _CHROME_LINE.match(line) or (not kept and _BANNER.match(line)):
+            continue
+        if _CREDIT.match(line) and len(line) <= 80:
+            credits.append(line)
+            continue
+        kept.append(line)
+
+    # Photo captions repeated with "ảnh N": keep the plain copy, drop the numbered one.
+    plain = {_norm_key(p) for p in kept}
+    deduped: list[str] = []
+    for line in kept:
+        if _CAPTION_SUFFIX.search(line):
+            bare = _CAPTION_SUFFIX.sub("", line)
+            if _norm_key(bare) in plain:
+                continue
+            line = bare
+        deduped.append(line)
+
+    # Repeated paragraphs (duplicated lead, repeated captions): first occurrence wins.
+    seen: set[str] = set()
+    unique: list[str] = []
+    for line in deduped:
+        key = _norm_key(line)
+        if key in seen and len(key) > 0:
+            continue
+        seen.add(key)
+        unique.append(line)
+
+    # Short chrome after the end-of-article marker ("…/.") is not article text.
+    for i, line in enumerate(unique):
+        if _END_MARK.search(line):
+            tail = unique[i + 1 :]
+            if all(len(t) < 80 and not t.endswith((".", "…")) for t in tail):
+                unique = unique[: i + 1]
+            break
+
+    headline: str | None = None
+    if title:
+        t_key = _norm_key(clean_nfc(title))
+        unique = [p for p in unique if _norm_key(p) != t_key]
+    elif unique and looks_like_headline(unique[0]) and len(unique) > 1:
+        headline = unique.pop(0)
+
+    if unique:
+        unique[0] = _DATELINE.sub("", unique[0], count=1)
+    return Cleaned(headline, tuple(unique), year_month, tuple(credits))
+
+
+def looks_like_headline(line: str) -> bool:
+    """A first line that is a headline: short, no final full stop, not a dated lead."""
+    if len(line) > 250 or len(line) < 15:
+        return False
+    if line.endswith((".", "…", ":", ";", ",")) or line.endswith("/."):
+        return False
+    if re.match(r"^(?:sáng|chiều|trưa|tối|ngày|hôm nay|hôm qua|đêm)\b", line, re.IGNORECASE):
+        return False
+    return len(line.split()) >= 4

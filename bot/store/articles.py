@@ -65,9 +65,7 @@ def _iso(dt: datetime | None) -> str | None:
     return dt.astimezone(UTC).isoformat(timespec="seconds") if dt else None
 
 
-def save_article_sync(
-    db: sqlite3.Connection, article: Article, now: datetime
-) -> SaveResult:
+def save_article_sync(db: sqlite3.Connection, article: Article, now: datetime) -> SaveResult:
     """Insert an article, or recognise it: same canonical URL -> update, same body -> duplicate.
 
     Runs in its own transaction. Synchronous so that bulk import can batch it on one thread;
@@ -217,7 +215,9 @@ def _row_to_article(row: Sequence[Any]) -> StoredArticle:
     )
 
 
-async def _fetch(db: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()) -> list[StoredArticle]:
+async def _fetch(
+    db: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()
+) -> list[StoredArticle]:
     async with db.execute(sql, params) as cur:
         rows = await cur.fetchall()
     return [_row_to_article(tuple(r)) for r in rows]
@@ -261,8 +261,7 @@ async def meetings_in(
     """Meetings in a current unit (or only those naming one former unit), newest first."""
     column, value = ("name", former) if former else ("current", current)
     sql = (
-        _SELECT
-        + f" WHERE a.id IN (SELECT article_id FROM article_provinces WHERE {column} = ?)"
+        _SELECT + f" WHERE a.id IN (SELECT article_id FROM article_provinces WHERE {column} = ?)"
         " AND a.meeting_kind IS NOT NULL ORDER BY a.sort_date DESC, a.id DESC LIMIT ? OFFSET ?"
     )
     return await _fetch(db, sql, (value, limit, offset))
@@ -293,9 +292,7 @@ async def province_counts(
     return [(str(r[0]), int(r[1])) for r in rows]
 
 
-async def in_period(
-    db: aiosqlite.Connection, start: date, end: date
-) -> list[StoredArticle]:
+async def in_period(db: aiosqlite.Connection, start: date, end: date) -> list[StoredArticle]:
     """Articles filed under [start, end] (inclusive), by event date else publication date."""
     return await _fetch(
         db,

@@ -5,9 +5,8 @@ Add a change as a new function at the end of ``MIGRATIONS``; never edit a releas
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import sqlite3
+from collections.abc import Callable
 
 Migration = Callable[[sqlite3.Connection], None]
 

@@ -1,0 +1,125 @@
+"""Extractive summaries (pure): 2-3 sentences, at most ~400 characters, in text order.
+
+A lead-3 baseline reads badly on this corpus: leads carry attendee protocol ("Dự hội nghị
+có đồng chí ..."), photo captions and credits. Sentences are scored for what a reader wants
+(the event, its results, its decisions) and against protocol lists and captions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bot.text.normalize import fold, words
+from bot.text.sentences import split_sentences
+
+MAX_CHARS = 400
+
+_PROTOCOL_START = re.compile(
+    r"^(?:tham\s+dự|dự\s+(?:hội\s+nghị|buổi|lễ|tọa\s+đàm|hội\s+thảo)|cùng\s+dự|"
+    r"đến\s+dự|về\s+dự|có\s+mặt|chủ\s+trì\s+hội\s+nghị\s+có)",
+    re.IGNORECASE,
+)
+_TITLE_WORD = re.compile(
+    r"\b(?:Ủy\s+viên|Uỷ\s+viên|Phó|Trưởng\s+ban|Bí\s+thư|Chủ\s+tịch|Giám\s+đốc|Chánh|"
+    r"Thiếu\s+tướng|Đại\s+tá|Thượng\s+tá|UVBTV\w*)\b"
+)
+_CAPTION_START = re.compile(
+    r"^(?:quang\s+cảnh|toàn\s+cảnh|ảnh|các\s+đại\s+biểu|đại\s+biểu|lãnh\s+đạo)\b", re.IGNORECASE
+)
+_STOP = frozenset(
+    """và của các những có được cho trong với là đã để một này theo tại về từ khi
+    thực hiện công tác đồng chí hội nghị ban tỉnh ủy năm""".split()
+)
+
+
+def lead3(paragraphs: tuple[str, ...]) -> str:
+    """The baseline: the first three sentences, cut to the limit (for benchmarks)."""
+    sentences = [s for p in paragraphs for s in split_sentences(p)]
+    return _fit(sentences[:3])
+
+
+def summarize(paragraphs: tuple[str, ...], *, title: str = "", limit: int = MAX_CHARS) -> str:
+    candidates: list[tuple[int, str]] = []
+    for p_index, paragraph in enumerate(paragraphs):
+        sentences = split_sentences(paragraph)
+        if p_index > 0 and len(sentences) == 1 and len(paragraph) < 160:
+            continue  # a lone short paragraph after the lead is a caption
+        for sentence in sentences:
+            candidates.append((p_index, sentence))
+    if not candidates:
+        return ""
+    freq = Counter(
+        w for _, s in candidates for w in set(words(fold(s))) if w not in _STOP and len(w) > 1
+    )
+    title_words = {w for w in words(fold(title)) if w not in _STOP}
+    raw = [_content(s, freq) for _, s in candidates]
+    top = max(raw) or 1.0
+    scored: list[tuple[float, int, str]] = []
+    for order, (p_index, sentence) in enumerate(candidates):
+        score = _score(sentence, p_index, order, raw[order] / top, title_words)
+        scored.append((score, order, sentence))
+    best = sorted(scored, key=lambda t: (-t[0], t[1]))
+    chosen: list[tuple[int, str]] = []
+    total = 0
+    for score, order, sentence in best:
+        if score <= 0 and chosen:
+            break
+        extra = len(sentence) + (1 if chosen else 0)
+        if total + extra > limit:
+            if not chosen:
+                chosen.append((order, _truncate(sentence, limit)))
+                break
+            continue
+        chosen.append((order, sentence))
+        total += extra
+        if len(chosen) == 3:
+            break
+    chosen.sort()
+    return " ".join(s for _, s in chosen)
+
+
+def _content(sentence: str, freq: Counter[str]) -> float:
+    """How much of the article's recurring vocabulary a sentence carries."""
+    toks = {w for w in words(fold(sentence)) if w not in _STOP and len(w) > 1}
+    if len(toks) < 5:
+        return 0.0
+    return float(sum(min(freq[w], 5) for w in toks)) / (len(toks) ** 0.5 * 5)
+
+
+def _score(
+    sentence: str,
+    p_index: int,
+    order: int,
+    content: float,
+    title_words: set[str],
+) -> float:
+    """Content in [0, 1], plus position, minus protocol, captions and extreme lengths."""
+    if content <= 0:
+        return -1.0
+    toks = set(words(fold(sentence)))
+    score = content + 0.5 * len(title_words & toks) / (len(title_words) or 1)
+    score += 1.0 if order == 0 else (0.3 if p_index == 0 else 0.0)
+    score -= 0.02 * min(p_index, 10)
+    if _PROTOCOL_START.search(sentence):
+        score -= 2.0
+    if len(_TITLE_WORD.findall(sentence)) >= 2:
+        score -= 0.8
+    if _CAPTION_START.search(sentence):
+        score -= 0.8
+    if len(sentence) > 300:
+        score -= 0.6
+    if len(sentence) < 50:
+        score -= 0.5
+    return score
+
+
+def _truncate(sentence: str, limit: int) -> str:
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
+def _fit(sentences: list[str], limit: int = MAX_CHARS) -> str:
+    text = " ".join(sentences)
+    return _truncate(text, limit)

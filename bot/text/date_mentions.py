@@ -1,0 +1,128 @@
+"""Dates written in Vietnamese news text, and the year they most likely belong to. Pure.
+
+Forms: "Chiều 25/4", "Sáng 9-8", "Sáng 24.11", "Ngày 18/02/2022", "chiều qua (23/7)",
+"ngày 6 tháng 11 năm 2023", "từ ngày 1 đến 3/7". A date right after a document number
+("Đề án số 06-ĐA/TU ngày 03/02/2023") or in an anniversary ("kỷ niệm ... ngày 15/10") is the
+date of something else, and is marked as such.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_TIME_OF_DAY = r"(?:sáng|chiều|trưa|tối|đêm|rạng\s+sáng|sáng\s+sớm|chiều\s+tối)"
+_RELATIVE = r"(?:\s+(?:nay|qua|hôm\s+qua|mai))?"
+
+_NUMERIC = re.compile(
+    rf"""(?P<lead>(?P<tod>\b{_TIME_OF_DAY}{_RELATIVE})\s*(?:ngày\s*)?\(?\s*
+            |(?P<ngay>\bngày)\s+
+            |(?P<paren>\()\s*(?:ngày\s*)?
+        )?
+        (?<![\d/.\-])(?P<d>\d{{1,2}})(?P<sep>[/\-.])(?P<m>\d{{1,2}})
+        (?:(?P=sep)(?P<y>\d{{4}}|\d{{2}}(?!\d)))?(?![\d/]|\.\d)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_WORDS = re.compile(
+    rf"""(?P<lead>(?P<tod>\b{_TIME_OF_DAY}{_RELATIVE})\s*|\b)
+        ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})(?:\s*(?:năm|,)\s*(?P<y>\d{{4}}))?""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# What makes a date belong to something other than the event.
+_DOCUMENT_BEFORE = re.compile(
+    r"(?:\bsố\s+[\w\-/.&]+|[\w\-]+/[\w\-/]+|nghị\s+quyết|chỉ\s+thị|quyết\s+định|kế\s+hoạch|"
+    r"thông\s+tư|công\s+văn|hướng\s+dẫn|thông\s+báo|kết\s+luận|đề\s+án|luật|nghị\s+định|"
+    r"ban\s+hành|ký\s+ngày|có\s+hiệu\s+lực)[^.;]{0,25}$",
+    re.IGNORECASE,
+)
+_ANNIVERSARY_BEFORE = re.compile(
+    r"(?:kỷ\s+niệm|kỉ\s+niệm|thành\s+lập|truyền\s+thống|ngày\s+sinh|năm\s+sinh|"
+    r"chào\s+mừng|hướng\s+tới|nhân\s+dịp)[^.;]{0,60}$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    day: int
+    month: int
+    year: int | None
+    start: int
+    end: int
+    cue: str  # "time" (Sáng/Chiều...), "ngay" ("Ngày ..."), "paren", or "bare"
+    other: str | None = None  # why it is not an event date: "document", "anniversary"
+
+    def iso(self) -> str:
+        if self.year is None:
+            return f"--{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+def _valid(day: int, month: int, year: int | None) -> bool:
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return False
+    try:
+        date(year or 2024, month, day)  # 2024: a leap year, so 29/2 passes without a year
+    except ValueError:
+        return False
+    return True
+
+
+def _year(raw: str | None) -> int | None:
+    if not raw:
+        return None
+    y = int(raw)
+    return y + 2000 if y < 100 else y
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every date mention in order of appearance."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for rx, kind in ((_WORDS, "words"), (_NUMERIC, "numeric")):
+        for m in rx.finditer(text):
+            day, month, year = int(m.group("d")), int(m.group("m")), _year(m.group("y"))
+            if kind == "numeric" and m.group("sep") == "." and not m.group("tod"):
+                continue  # "2.8" is a number unless a time of day says it is a date
+            if kind == "numeric" and m.group("sep") == "-" and year is None and not m.group("lead"):
+                continue  # "2016-18", "1-2" ranges: not dates without a cue
+            if year is not None and not 1900 <= year <= 2100:
+                continue
+            if not _valid(day, month, year):
+                continue
+            start, end = m.start(), m.end()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            taken.append((start, end))
+            if m.group("tod"):
+                cue = "time"
+            elif kind == "numeric" and m.group("paren"):
+                cue = "paren"
+            elif kind == "words" or (kind == "numeric" and m.group("ngay")):
+                cue = "ngay"
+            else:
+                cue = "bare"
+            before = text[max(0, start - 90) : start]
+            other = None
+            if _DOCUMENT_BEFORE.search(before):
+                other = "document"
+            elif _ANNIVERSARY_BEFORE.search(before):
+                other = "anniversary"
+            found.append(DateMention(day, month, year, start, end, cue, other))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def year_near(day: int, month: int, reference: date) -> int:
+    """The year that puts day/month closest before (or just after) ``reference``.
+
+    News reports events of the last days, so an event more than a month after the reference
+    date is from the previous year (December event, January article).
+    """
+    candidate = date(reference.year, month, min(day, 28) if month == 2 else day)
+    if candidate - reference > timedelta(days=31):
+        return reference.year - 1
+    if reference - candidate > timedelta(days=335):
+        return reference.year + 1
+    return reference.year

@@ -1,0 +1,68 @@
+"""A sentence splitter for Vietnamese news prose.
+
+Survives what trips naive splitters: abbreviations with a full stop ("TP.", "TS.",
+"PGS.TS.", "Q.", "Th.S"), decimal and thousand separators ("2,8 triệu", "68.900"), dates
+("05/7", "9-8", "24.11"), ellipses ("…", "..."), and the end-of-article marker "/.".
+"""
+
+from __future__ import annotations
+
+import re
+
+# Abbreviations that end with a full stop inside a sentence (compared case-insensitively).
+_ABBREVIATIONS = frozenset(
+    """tp tx tt q p h x ts ths pgs gs bs ks cn ncs ls nsưt nsnd ttưt ndt ông bà st tr
+    vd v.v. vv etc mr mrs dr no nxb tpp k.t thq""".split()
+)
+
+# Candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
+_BOUNDARY = re.compile(r"""(?:\.{3}|…|[.!?])(?:/\.)?["'”’»)\]]*\s+|/\.\s+""")
+_UPPER_START = re.compile(r"""["'“‘«(\[]*[A-ZÀ-ỸĐ0-9]""")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph (or several, separated by newlines) into sentences."""
+    sentences: list[str] = []
+    for paragraph in text.split("\n"):
+        paragraph = paragraph.strip()
+        if paragraph:
+            sentences.extend(_split_paragraph(paragraph))
+    return sentences
+
+
+def _split_paragraph(paragraph: str) -> list[str]:
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(paragraph):
+        end = m.end()
+        nxt = paragraph[end : end + 3]
+        if not _UPPER_START.match(nxt):
+            continue
+        if _is_abbreviation(paragraph[start : m.start() + 1]):
+            continue
+        piece = paragraph[start:end].strip()
+        if piece:
+            out.append(piece)
+        start = end
+    tail = paragraph[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def _is_abbreviation(text_up_to_dot: str) -> bool:
+    """True when the full stop ending this text belongs to an abbreviation or an initial."""
+    if not text_up_to_dot.endswith("."):
+        return False
+    words = text_up_to_dot[:-1].split()
+    if not words:
+        return False
+    last = words[-1].lstrip("(\"'“")
+    if not last:
+        return False
+    # "PGS.TS." / "Th.S." : several dotted parts.
+    parts = [p for p in last.split(".") if p]
+    if parts and all(p.lower() in _ABBREVIATIONS for p in parts):
+        return True
+    # A single capital letter: an initial ("Nguyễn V. A") or a list label ("A.").
+    return len(last) == 1 and last.isupper()
