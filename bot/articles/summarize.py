@@ -7,6 +7,7 @@ có đồng chí ..."), photo captions and credits. Sentences are scored for wha
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 
@@ -84,7 +85,7 @@ def _content(sentence: str, freq: Counter[str]) -> float:
     toks = {w for w in words(fold(sentence)) if w not in _STOP and len(w) > 1}
     if len(toks) < 5:
         return 0.0
-    return float(sum(min(freq[w], 5) for w in toks)) / (len(toks) ** 0.5 * 5)
+    return sum(min(freq[w], 5) for w in toks) / (math.sqrt(len(toks)) * 5)
 
 
 def _score(

@@ -134,4 +134,5 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 def words(text: str) -> list[str]:
     """Word tokens (letters and digits), as FTS5's unicode61 tokenizer would cut them."""
-    return _WORD_RE.findall(text)
+    found: list[str] = _WORD_RE.findall(text)
+    return found
