@@ -1,0 +1,1 @@
+"""Weekly digests: schedule and compose (pure), deliver and tick (shell)."""
