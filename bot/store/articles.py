@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiosqlite
 
 from bot.articles.model import Article, ProvinceMention, StoredArticle
-from bot.text.normalize import exact_key, fold
+from bot.text.normalize import fold, telex_text
 
 SaveStatus = Literal["new", "updated", "duplicate"]
 
@@ -57,8 +57,9 @@ def sort_date(article: Article, added: datetime) -> str:
     return added.date().isoformat()
 
 
-def _fts_values(title: str, body: str) -> tuple[str, str, str, str]:
-    return exact_key(title), exact_key(body), fold(title), fold(body)
+def fts_values(title: str, body: str) -> tuple[str, str, str, str]:
+    """The four index columns of an article (see the schema): folded and Telex text."""
+    return fold(title), fold(body), telex_text(title), telex_text(body)
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -137,9 +138,9 @@ def _save(db: sqlite3.Connection, article: Article, now: datetime) -> SaveResult
         if other is not None:
             return SaveResult(other[0], "duplicate")
         db.execute(
-            "INSERT INTO article_fts(article_fts, rowid, title_exact, body_exact, title_fold,"
-            " body_fold) VALUES ('delete', ?, ?, ?, ?, ?)",
-            (article_id, *_fts_values(old_title, old_body)),
+            "INSERT INTO article_fts(article_fts, rowid, title_fold, body_fold, title_tx,"
+            " body_tx) VALUES ('delete', ?, ?, ?, ?, ?)",
+            (article_id, *fts_values(old_title, old_body)),
         )
         sets = ", ".join(f"{k} = :{k}" for k in values)
         db.execute(f"UPDATE articles SET {sets} WHERE id = :id", {**values, "id": article_id})
@@ -157,9 +158,9 @@ def _save(db: sqlite3.Connection, article: Article, now: datetime) -> SaveResult
         [(article_id, p.name, p.current) for p in ex.provinces],
     )
     db.execute(
-        "INSERT INTO article_fts(rowid, title_exact, body_exact, title_fold, body_fold)"
+        "INSERT INTO article_fts(rowid, title_fold, body_fold, title_tx, body_tx)"
         " VALUES (?, ?, ?, ?, ?)",
-        (article_id, *_fts_values(ex.title, article.body)),
+        (article_id, *fts_values(ex.title, article.body)),
     )
     return SaveResult(article_id, status)
 

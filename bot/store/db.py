@@ -32,13 +32,20 @@ def migrate(db: sqlite3.Connection) -> int:
             f"({SCHEMA_VERSION}); upgrade danvan-bot or restore an older backup"
         )
     for step in range(version, SCHEMA_VERSION):
-        db.execute("BEGIN IMMEDIATE")
+        migration = MIGRATIONS[step]
         try:
-            MIGRATIONS[step](db)
-            db.execute(f"PRAGMA user_version = {step + 1}")
-            db.execute("COMMIT")
+            if isinstance(migration, str):
+                db.executescript(
+                    f"BEGIN IMMEDIATE;\n{migration}\nPRAGMA user_version = {step + 1};\nCOMMIT;"
+                )
+            else:
+                db.execute("BEGIN IMMEDIATE")
+                migration(db)
+                db.execute(f"PRAGMA user_version = {step + 1}")
+                db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
     return SCHEMA_VERSION
 

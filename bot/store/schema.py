@@ -1,6 +1,8 @@
 """The database schema as numbered forward migrations, tracked by ``PRAGMA user_version``.
 
-Add a change as a new function at the end of ``MIGRATIONS``; never edit a released step.
+Add a change at the end of ``MIGRATIONS``: an SQL script (run with ``executescript`` inside
+one transaction) or, for data changes, a function that uses ``execute`` only (``executescript``
+would commit half-way). Never edit a released step.
 """
 
 from __future__ import annotations
@@ -8,12 +10,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-Migration = Callable[[sqlite3.Connection], None]
+Migration = str | Callable[[sqlite3.Connection], None]
 
-
-def _v1_initial(db: sqlite3.Connection) -> None:
-    db.executescript(
-        """
+_V1_INITIAL = """
         CREATE TABLE articles (
             id            INTEGER PRIMARY KEY,
             canonical_url TEXT UNIQUE,
@@ -45,9 +44,11 @@ def _v1_initial(db: sqlite3.Connection) -> None:
         CREATE INDEX article_provinces_current ON article_provinces(current, article_id);
         CREATE INDEX article_provinces_name ON article_provinces(name, article_id);
 
-        -- Search index only (contentless): exact = lower-case with diacritics, fold = none.
+        -- Search index only (contentless; the text lives in articles). *_fold hold the
+        -- folded text (no case, no diacritics, đ -> d); *_tx the same words in Telex
+        -- ("Đảng" -> "ddangr"), so exact-diacritic matches can rank first.
         CREATE VIRTUAL TABLE article_fts USING fts5(
-            title_exact, body_exact, title_fold, body_fold,
+            title_fold, body_fold, title_tx, body_tx,
             content='', tokenize='unicode61 remove_diacritics 2'
         );
 
@@ -120,10 +121,9 @@ def _v1_initial(db: sqlite3.Connection) -> None:
             query      TEXT NOT NULL UNIQUE,
             created_at TEXT NOT NULL
         );
-        """
-    )
+"""
 
 
-MIGRATIONS: list[Migration] = [_v1_initial]
+MIGRATIONS: list[Migration] = [_V1_INITIAL]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -136,3 +136,45 @@ def words(text: str) -> list[str]:
     """Word tokens (letters and digits), as FTS5's unicode61 tokenizer would cut them."""
     found: list[str] = _WORD_RE.findall(text)
     return found
+
+
+# --- Telex keys ----------------------------------------------------------------------------
+# The index needs a second, diacritic-exact spelling of each word that FTS5's tokenizer will
+# not fold away. Telex, the ASCII spelling Vietnamese typists use, is exactly that: "Đảng" ->
+# "ddangr", "đang" -> "ddang", and the tone letter goes last, so "hoà" and "hòa" are both
+# "hoaf" (tone placement cannot matter).
+
+_TELEX_VOWEL = {"\u0306": "w", "\u0302": None, "\u031b": "w"}  # breve, circumflex, horn
+_TELEX_TONE = {"\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j"}
+_telex_cache: dict[str, str] = {}
+
+
+def telex(word: str) -> str:
+    """The Telex spelling of one lower- or upper-case word (``"Dân"`` -> ``"daan"``)."""
+    cached = _telex_cache.get(word)
+    if cached is not None:
+        return cached
+    out: list[str] = []
+    tone = ""
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        if ch == "đ":
+            out.append("dd")
+        elif ch in _TELEX_TONE:
+            tone = _TELEX_TONE[ch]
+        elif ch in _TELEX_VOWEL:
+            mark = _TELEX_VOWEL[ch]
+            if out:
+                out[-1] = out[-1] + (mark if mark else out[-1][-1])
+        elif unicodedata.combining(ch):
+            continue
+        else:
+            out.append(ch)
+    result = "".join(out) + tone
+    if len(_telex_cache) < 200_000:
+        _telex_cache[word] = result
+    return result
+
+
+def telex_text(text: str) -> str:
+    """Every word of a text in Telex, space-separated (for the exact-match index columns)."""
+    return " ".join(telex(w) for w in _WORD_RE.findall(text))

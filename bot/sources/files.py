@@ -1,0 +1,179 @@
+"""Article files -> raw articles: plain text (like ``seeds/``) or Markdown with front matter.
+
+Front matter is a small ``key: value`` block between ``---`` lines at the top::
+
+    ---
+    title: Tiếp tục đổi mới phương thức hoạt động của ban dân vận các cấp
+    url: https://baobackan.vn/...
+    published: 2023-07-05
+    source: Báo Bắc Kạn
+    ---
+    (article text)
+
+Known keys: title, url, published (date or ISO datetime; dates are read in Vietnam time),
+source (defaults to the file name), province (a hint, never used as an extracted fact).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from bot.articles.model import Article, RawArticle
+from bot.articles.pipeline import process
+from bot.store.articles import save_many_sync
+from bot.text.dates import VN_TZ
+from bot.text.normalize import clean_nfc
+from bot.text.provinces import Gazetteer
+
+ARTICLE_SUFFIXES = (".md", ".txt", ".markdown")
+_SKIP_NAMES = {"readme.md", "license", "license.md", "notice.md", "sources.md"}
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+class ArticleFileError(ValueError):
+    """A file that cannot be read as an article; the message says why."""
+
+
+def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Split ``---`` front matter from the body. No front matter: ({}, text)."""
+    if not text.startswith("---"):
+        return {}, text
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return {}, text
+    meta: dict[str, str] = {}
+    for i, line in enumerate(lines[1:], start=1):
+        if line.strip() == "---":
+            return meta, "\n".join(lines[i + 1 :])
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            meta[key.strip().lower()] = value
+    return {}, text  # no closing line: it was not front matter
+
+
+def parse_published(value: str | None) -> datetime | None:
+    """A front-matter date: ``2023-07-05`` (Vietnam midnight) or an ISO datetime."""
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            d = date.fromisoformat(value)
+            return datetime.combine(d, time(0, 0), VN_TZ).astimezone(UTC)
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=VN_TZ)
+    return dt.astimezone(UTC)
+
+
+def read_article_file(path: Path) -> RawArticle:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArticleFileError(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ArticleFileError(f"larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
+    if b"\x00" in data[:4096]:
+        raise ArticleFileError("binary file, not article text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ArticleFileError("not UTF-8 text") from None
+    text = clean_nfc(text)
+    meta, body = parse_front_matter(text)
+    if not body.strip():
+        raise ArticleFileError("no article text")
+    return RawArticle(
+        text=body,
+        source=meta.get("source") or path.name,
+        title=meta.get("title") or None,
+        url=meta.get("url") or None,
+        published=parse_published(meta.get("published")),
+        province_hint=meta.get("province") or None,
+    )
+
+
+def iter_article_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files to import: the files given, and article files found under folders given."""
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(path.rglob("*")):
+                if (
+                    found.is_file()
+                    and found.suffix.lower() in ARTICLE_SUFFIXES
+                    and found.name.lower() not in _SKIP_NAMES
+                    and not any(part.startswith(".") for part in found.parts)
+                ):
+                    yield found
+        else:
+            yield path
+
+
+@dataclass
+class ImportReport:
+    new: int = 0
+    updated: int = 0
+    duplicate: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.new + self.updated + self.duplicate + len(self.failed)
+
+
+def import_paths(
+    conn: sqlite3.Connection,
+    paths: Iterable[Path],
+    gazetteer: Gazetteer,
+    now: datetime,
+    batch_size: int = 500,
+) -> ImportReport:
+    """Read, clean, extract and store every article file under ``paths``; one bad file is
+    reported and skipped, never fatal."""
+    report = ImportReport()
+    batch: list[Article] = []
+    for path in iter_article_files(paths):
+        try:
+            batch.append(process(read_article_file(path), gazetteer))
+        except ArticleFileError as exc:
+            report.failed.append((str(path), str(exc)))
+            continue
+        if len(batch) >= batch_size:
+            _store(conn, batch, now, report)
+            batch = []
+    if batch:
+        _store(conn, batch, now, report)
+    return report
+
+
+def _store(
+    conn: sqlite3.Connection, batch: list[Article], now: datetime, report: ImportReport
+) -> None:
+    for result in save_many_sync(conn, batch, now):
+        if result.status == "new":
+            report.new += 1
+        elif result.status == "updated":
+            report.updated += 1
+        else:
+            report.duplicate += 1
+
+
+def import_bundled_if_empty(
+    conn: sqlite3.Connection, content_dir: Path, gazetteer: Gazetteer, now: datetime
+) -> ImportReport | None:
+    """On first start with an empty archive, import the bundled ``content/articles``."""
+    (count,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+    if count:
+        return None
+    folder = content_dir / "articles"
+    if not folder.is_dir():
+        return None
+    return import_paths(conn, [folder], gazetteer, now)
