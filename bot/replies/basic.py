@@ -1,0 +1,76 @@
+"""/start and /help, and the menu buttons that run a command without typing it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.replies.model import Button, ChatContext, Reply
+from bot.replies.registry import callback, command, unique_commands
+from bot.replies.render import esc
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+# (button text, command run by the button); "tim" without a query shows how to search.
+MENU: tuple[tuple[tuple[str, str], ...], ...] = (
+    (("🆕 Tin mới nhất", "moinhat"), ("🔎 Tìm bài", "tim")),
+    (("🏛 Hội nghị theo tỉnh", "hoinghi"), ("🗺 Các tỉnh", "tinh")),
+    (("📰 Tóm tắt tuần này", "tomtat"), ("❓ Hướng dẫn", "huongdan")),
+)
+
+WELCOME = (
+    "<b>Xin chào{name}!</b> Mình là bot tin <b>dân vận</b>.\n\n"
+    "Mình lưu trữ tin tức về công tác dân vận: hội nghị, chương trình phối hợp, "
+    "phong trào “Dân vận khéo”… để bạn:\n"
+    "• xem tin mới nhất và tóm tắt ngắn gọn;\n"
+    "• tìm bài cũ, gõ có dấu hay không dấu đều được;\n"
+    "• xem các hội nghị theo tỉnh, thành phố;\n"
+    "• nhận bản tin tổng hợp hằng tuần (/dangky).\n\n"
+    "Chọn một mục bên dưới hoặc gõ /huongdan."
+)
+
+
+def menu_buttons() -> tuple[tuple[Button, ...], ...]:
+    return tuple(tuple(Button(text, f"c:{cmd}") for text, cmd in row) for row in MENU)
+
+
+@command("start", "batdau", description="Bắt đầu, giới thiệu bot")
+async def start(args: str, ctx: ChatContext, services: Services) -> Reply:
+    name = f", {esc(ctx.user_name)}" if ctx.user_name and not ctx.is_group else ""
+    return Reply.text(WELCOME.format(name=name), buttons=menu_buttons())
+
+
+@command("huongdan", "help", description="Hướng dẫn sử dụng")
+async def help_(args: str, ctx: ChatContext, services: Services) -> Reply:
+    lines = ["<b>Các lệnh</b>"]
+    for cmd in unique_commands():
+        if cmd.admin_only and not ctx.is_bot_admin:
+            continue
+        aliases = "".join(f", /{a}" for a in cmd.aliases)
+        lines.append(f"/{cmd.name}{aliases} — {esc(cmd.description)}")
+    lines.append("")
+    lines.append(
+        "<b>Ví dụ</b>\n"
+        "/moinhat 10 — 10 tin mới nhất\n"
+        "/tim dan van kheo — tìm bài, không cần gõ dấu\n"
+        "/hoinghi Bắc Kạn — hội nghị ở một tỉnh (tên cũ hay mới đều được)\n"
+        "/tomtat 12 — tóm tắt bài #12; hoặc trả lời một tin của bot bằng /tomtat"
+    )
+    if ctx.is_group:
+        lines.append(
+            "\nTrong nhóm, gõ lệnh kèm tên bot nếu cần, ví dụ "
+            f"/moinhat@{esc(ctx.bot_username or 'ten_bot')}."
+        )
+    return Reply.text("\n".join(lines))
+
+
+@callback("c")
+async def menu_press(data: str, ctx: ChatContext, services: Services) -> Reply:
+    """A menu button: run the command it names, with no arguments."""
+    from bot.replies.dispatch import STALE_BUTTON, find_command, run_command
+
+    allowed = {cmd for row in MENU for _, cmd in row}
+    cmd = find_command(data) if data in allowed else None
+    if cmd is None:
+        return Reply.text(STALE_BUTTON)
+    return await run_command(cmd, "", ctx, services)

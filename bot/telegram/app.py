@@ -1,0 +1,186 @@
+"""Build and run the PTB Application: defaults, rate limiter, handlers, commands, jobs.
+
+``run_bot(settings)`` is what ``danvan-bot run`` calls: long polling, or a webhook when
+``[telegram] webhook_url`` is set. ``[telegram] api_base_url`` points it at a local Bot API
+server or an emulator.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeDefault,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.replies._bootstrap import import_bundled_if_empty, optional_module
+from bot.replies.registry import unique_commands
+from bot.services import Services
+from bot.telegram.errors import on_error
+from bot.telegram.handlers import on_callback, on_message, on_my_chat_member
+
+log = logging.getLogger(__name__)
+
+RATE_LIMIT_RETRIES = 3
+BOOTSTRAP_RETRIES = 5
+EXIT_NO_TOKEN = 2
+EXIT_BAD_TOKEN = 2
+EXIT_UNREACHABLE = 1
+
+NO_TOKEN_HELP = """\
+danvan-bot: no Telegram bot token.
+  1. In Telegram, open @BotFather, send /newbot and follow the steps; it answers with a token.
+  2. export TELEGRAM_BOT_TOKEN='123456:ABC...'   (or set [telegram] token in config.toml)
+  3. danvan-bot run
+To try every command without Telegram, run: danvan-bot chat
+(Chưa có token: tạo bot với @BotFather rồi đặt biến TELEGRAM_BOT_TOKEN; muốn thử ngay
+không cần Telegram, hãy chạy: danvan-bot chat)"""
+
+
+def bot_commands(*, include_admin: bool = False) -> list[BotCommand]:
+    """The command menu, in Vietnamese, from the registry."""
+    return [
+        BotCommand(cmd.name, cmd.description[:256])
+        for cmd in unique_commands()
+        if cmd.menu and (include_admin or not cmd.admin_only)
+    ]
+
+
+def _base_url(api_base_url: str) -> str:
+    # PTB appends the token directly: ".../bot" + "123:ABC" -> ".../bot123:ABC".
+    return api_base_url.rstrip("/") if api_base_url.endswith("/bot/") else api_base_url
+
+
+def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any, Any]:
+    tz = ZoneInfo(settings.digest.timezone or "Asia/Ho_Chi_Minh")
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+        tzinfo=tz,
+    )
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram.token)
+        .defaults(defaults)
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .concurrent_updates(False)
+    )
+    if settings.telegram.api_base_url:
+        base = _base_url(settings.telegram.api_base_url)
+        builder = builder.base_url(base).base_file_url(base.replace("/bot", "/file/bot", 1))
+    app = builder.build()
+    app.bot_data["settings"] = settings
+    app.add_handler(MessageHandler(filters.TEXT, on_message))
+    app.add_handler(CallbackQueryHandler(on_callback))
+    app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_error_handler(on_error)
+    return app
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    settings: Settings = app.bot_data["settings"]
+    services = await Services.open(settings)
+    app.bot_data["services"] = services
+    flood = optional_module("bot.telegram.flood")
+    if flood is not None and hasattr(flood, "from_settings"):
+        app.bot_data["flood"] = flood.from_settings(settings)
+    await import_bundled_if_empty(services)
+    await _set_commands(app)
+    jobs = optional_module("bot.jobs")
+    register = getattr(jobs, "register_jobs", None)
+    if callable(register):
+        register(app, services)
+    log.info("bot @%s ready", app.bot.username)
+
+
+async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    services: Services | None = app.bot_data.pop("services", None)
+    if services is not None:
+        await services.close()
+
+
+async def _set_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Vietnamese menu for everyone (the UI is Vietnamese) and for vi clients explicitly."""
+    commands = bot_commands()
+    try:
+        await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
+        await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code="vi")
+        await app.bot.set_my_commands(commands, scope=BotCommandScopeAllGroupChats())
+    except TelegramError as exc:
+        log.warning("could not set the command menu: %s", exc)
+
+
+def _webhook_path(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def run_bot(settings: Settings) -> int:
+    """Run until stopped; the exit code says why it stopped."""
+    if not settings.telegram.token.strip():
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        return EXIT_NO_TOKEN
+    app = build_application(settings)
+    tg = settings.telegram
+    try:
+        if tg.webhook_url:
+            secret = tg.webhook_secret or secrets.token_urlsafe(32)
+            app.run_webhook(
+                listen="0.0.0.0",
+                port=tg.port,
+                url_path=_webhook_path(tg.webhook_url),
+                webhook_url=tg.webhook_url,
+                secret_token=secret,
+                allowed_updates=Update.ALL_TYPES,
+                bootstrap_retries=BOOTSTRAP_RETRIES,
+            )
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=BOOTSTRAP_RETRIES)
+    except InvalidToken:
+        print(
+            "danvan-bot: Telegram rejected the bot token. Check TELEGRAM_BOT_TOKEN "
+            "(get a new one from @BotFather).",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_TOKEN
+    except NetworkError as exc:
+        print(f"danvan-bot: cannot reach the Telegram Bot API: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except RuntimeError as exc:
+        if "webhooks" in str(exc).lower():
+            print(f"danvan-bot: webhook mode unavailable: {exc}", file=sys.stderr)
+            return EXIT_NO_TOKEN
+        raise
+    code = int(app.bot_data.get("exit_code", 0))
+    if code:
+        print(f"danvan-bot: stopped: {_exit_reason(code)}", file=sys.stderr)
+    return code
+
+
+def _exit_reason(code: int) -> str:
+    from bot.telegram.errors import CONFLICT_MESSAGE, EXIT_CONFLICT
+
+    return CONFLICT_MESSAGE if code == EXIT_CONFLICT else f"exit code {code}"

@@ -1,0 +1,65 @@
+"""The one error handler: log it (the token never reaches a log line), tell the user
+something short and kind, and keep the chats table true to what Telegram says."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.replies.dispatch import APOLOGY
+from bot.telegram.chats import mark_inactive, migrate_chat
+from bot.telegram.handlers import forget_chat
+
+log = logging.getLogger(__name__)
+
+EXIT_CONFLICT = 3
+CONFLICT_MESSAGE = (
+    "Another process is already polling Telegram with this bot token (Telegram answered "
+    "'Conflict'). Stopping this one instead of fighting over updates: stop the other "
+    "instance (or its webhook) and start again."
+)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    error = context.error
+    app = context.application
+    chat_id = None
+    if isinstance(update, Update) and update.effective_chat is not None:
+        chat_id = update.effective_chat.id
+
+    if isinstance(error, Conflict):
+        if not app.bot_data.get("exit_code"):
+            log.critical(CONFLICT_MESSAGE)
+        app.bot_data["exit_code"] = EXIT_CONFLICT
+        app.stop_running()
+        return
+
+    services = app.bot_data.get("services")
+    if isinstance(error, Forbidden):
+        # Blocked by the user, or removed from the group: stop talking to that chat.
+        log.info("chat %s refused our message (%s); marking it inactive", chat_id, error)
+        if chat_id is not None and services is not None:
+            await mark_inactive(services.db, chat_id, services.clock())
+            forget_chat(app.bot_data, chat_id)
+        return
+    if isinstance(error, ChatMigrated):
+        if chat_id is not None and services is not None:
+            await migrate_chat(services.db, chat_id, error.new_chat_id, services.clock())
+            forget_chat(app.bot_data, chat_id)
+            log.info("chat %s migrated to %s", chat_id, error.new_chat_id)
+        return
+
+    if update is None:
+        # Polling trouble (network, Telegram 5xx): PTB retries on its own.
+        log.warning("error while fetching updates: %s", error)
+        return
+    log.error("error while handling an update", exc_info=error)
+    if chat_id is None or (isinstance(error, BadRequest) and "query is too old" in str(error)):
+        return
+    try:
+        await context.bot.send_message(chat_id, APOLOGY)
+    except TelegramError as exc:
+        log.warning("could not send the apology to chat %s: %s", chat_id, exc)
