@@ -1,0 +1,202 @@
+"""Feed bytes -> entries with a stable identity, dates in UTC and plain text. Pure.
+
+feedparser only ever sees bytes in a BytesIO: given a str or bytes it may fetch a URL or
+open a local file. A broken feed is reported in words (``ParsedFeed.problem``), never raised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import feedparser
+
+from bot.sources.dates import from_struct_time, parse_feed_date
+from bot.sources.htmltext import html_to_text, plain_title, tidy
+from bot.store.articles import canonical_url
+from bot.text.normalize import fold
+
+# An entry whose text is shorter than this is a teaser: the article page has the rest.
+TEASER_CHARS = 600
+
+_XML_DECL_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([^"']+)(["'])""")
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
+)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    key: str  # identity within the source: guid, else link, else title + date
+    title: str
+    link: str | None
+    guid: str | None
+    published: datetime | None  # aware UTC
+    text: str  # plain text from content or summary
+    content_hash: str  # changes when title, link or text change
+
+    @property
+    def is_teaser(self) -> bool:
+        return len(self.text) < TEASER_CHARS
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    entries: tuple[FeedEntry, ...] = ()
+    title: str = ""
+    problem: str | None = None  # the feed is unusable, in words
+    notes: tuple[str, ...] = field(default_factory=tuple)  # usable, but worth knowing
+    skipped: int = 0  # entries with nothing to identify them
+
+
+def _hash(*parts: str) -> str:
+    data = "\x1f".join(parts).encode("utf-8")
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def entry_key(guid: str | None, link: str | None, title: str, published: datetime | None) -> str:
+    """Identity of an entry: guid -> canonical link -> folded title + publication time."""
+    if guid:
+        return "guid:" + guid[:500]
+    curl = canonical_url(link)
+    if curl:
+        return "link:" + curl[:500]
+    when = published.isoformat() if published else ""
+    return "title:" + _hash(fold(title), when)
+
+
+def _first(entry: Any, *names: str) -> str:
+    for name in names:
+        value = entry.get(name)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def _entry_text(entry: Any) -> str:
+    """The longest of content and summary, as plain text."""
+    candidates: list[tuple[str, str]] = []
+    for content in entry.get("content") or []:
+        if isinstance(content, dict) and content.get("value"):
+            candidates.append((str(content.get("type", "")), str(content["value"])))
+    detail = entry.get("summary_detail") or {}
+    if entry.get("summary"):
+        candidates.append((str(detail.get("type", "")), str(entry["summary"])))
+    texts = [
+        tidy(value) if kind == "text/plain" else html_to_text(value) for kind, value in candidates
+    ]
+    texts = [t for t in texts if t and t.casefold() != "no description"]
+    return max(texts, key=len, default="")
+
+
+def _published(entry: Any) -> datetime | None:
+    for name in ("published", "updated", "created"):
+        parsed = from_struct_time(entry.get(f"{name}_parsed"))
+        if parsed is not None:
+            return parsed
+        fallback = parse_feed_date(entry.get(name))
+        if fallback is not None:
+            return fallback
+    return None
+
+
+def to_entry(entry: Any) -> FeedEntry | None:
+    """One feedparser entry -> FeedEntry, or None when nothing identifies it."""
+    title = plain_title(_first(entry, "title"))
+    link = _first(entry, "link") or None
+    guid = _first(entry, "id", "guid") or None
+    text = _entry_text(entry)
+    if not title and not link and not guid:
+        return None
+    published = _published(entry)
+    return FeedEntry(
+        key=entry_key(guid, link, title, published),
+        title=title,
+        link=link,
+        guid=guid,
+        published=published,
+        text=text,
+        content_hash=_hash(title, link or "", text),
+    )
+
+
+def _parse(data: bytes, content_type: str | None) -> Any:
+    headers = {"content-type": content_type} if content_type else {}
+    return feedparser.parse(io.BytesIO(data), response_headers=headers)
+
+
+def _redeclared_utf8(data: bytes) -> bytes | None:
+    """The same document with its XML declaration saying utf-8, if the bytes are UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    m = _XML_DECL_ENCODING.match(data)
+    if m is None or m.group(2).lower().replace(b"_", b"-") in (b"utf-8", b"utf8"):
+        return None
+    return data[: m.start(2)] + b"utf-8" + data[m.end(2) :]
+
+
+def _bozo_text(result: Any) -> str:
+    exc = result.get("bozo_exception")
+    if exc is None:
+        return "malformed"
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}"[:200]
+
+
+def parse_feed(data: bytes, content_type: str | None = None) -> ParsedFeed:
+    """Parse an RSS/Atom document. Never raises for bad input; says what is wrong instead."""
+    body = data.lstrip(b"\xef\xbb\xbf\x00\t\r\n ")
+    if not body:
+        return ParsedFeed(problem="empty response")
+    if body[:1] in (b"{", b"["):
+        return ParsedFeed(problem="not a feed: a JSON document, not RSS/Atom")
+
+    notes: list[str] = []
+    result = _parse(data, content_type)
+    if not result.entries:
+        # A feed that declares utf-16 but is UTF-8 yields nothing; read it as UTF-8.
+        fixed = _redeclared_utf8(data)
+        if fixed is not None:
+            retry = _parse(fixed, None)
+            if retry.entries:
+                declared = _XML_DECL_ENCODING.match(data)
+                name = declared.group(2).decode("ascii", "replace") if declared else "?"
+                notes.append(f"declares encoding {name} but is UTF-8; read as UTF-8")
+                result = retry
+
+    if not result.entries:
+        version = result.get("version") or ""
+        if _HTML_START.match(body) or (
+            not version and content_type and "html" in content_type.lower()
+        ):
+            return ParsedFeed(problem="not a feed: the server sent an HTML page")
+        if not version:
+            if result.get("bozo"):
+                return ParsedFeed(problem=f"not a feed: {_bozo_text(result)}")
+            return ParsedFeed(problem="not a feed: no RSS/Atom root element")
+        if result.get("bozo"):
+            return ParsedFeed(problem=f"broken feed, 0 entries: {_bozo_text(result)}")
+        notes.append("feed has no entries")
+    elif result.get("bozo"):
+        notes.append(f"malformed but readable: {_bozo_text(result)}")
+
+    entries: list[FeedEntry] = []
+    keys: set[str] = set()
+    skipped = 0
+    for raw in result.entries:
+        entry = to_entry(raw)
+        if entry is None or entry.key in keys:  # a repeated item counts once
+            skipped += 1
+            continue
+        keys.add(entry.key)
+        entries.append(entry)
+    if skipped:
+        notes.append(f"{skipped} entries skipped (no title, link or guid, or repeated)")
+    feed_title = plain_title(str(result.feed.get("title", "") or ""))
+    return ParsedFeed(tuple(entries), feed_title, None, tuple(notes), skipped)
