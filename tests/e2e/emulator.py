@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import contextlib
 import email.parser
 import email.policy
@@ -335,6 +336,7 @@ def _entity(tag: str, offset: int, length: int, attrs: dict[str, str]) -> dict[s
 
 def visible_text(text: str, parse_mode: str | None) -> tuple[str, list[dict[str, Any]]]:
     """What the user sees, validated like Telegram; raises :class:`ApiError`."""
+    entities: list[dict[str, Any]]
     if parse_mode is None or parse_mode == "":
         plain, entities = text, []
     elif parse_mode.upper() == "HTML":
@@ -527,14 +529,14 @@ class Failure:
 
 @dataclass
 class FloodLimits:
-    """Telegram's documented limits, as token buckets (rate per second, burst)."""
+    """Telegram's documented limits: about 30 messages a second overall (a 1 s sliding
+    window), 1 a second per private chat with a small burst (a token bucket), 20 a minute
+    per group (a 60 s sliding window)."""
 
-    global_rate: float = 30.0
-    global_burst: float = 30.0
+    global_per_second: int = 30
     private_rate: float = 1.0
     private_burst: float = 3.0
-    group_rate: float = 20.0 / 60.0
-    group_burst: float = 20.0
+    group_per_minute: int = 20
 
 
 @dataclass
@@ -549,8 +551,23 @@ class _Bucket:
         self.at = now
         return 0.0 if self.tokens >= 1.0 else (1.0 - self.tokens) / self.rate
 
-    def take(self) -> None:
+    def take(self, now: float) -> None:
         self.tokens -= 1.0
+
+
+@dataclass
+class _Window:
+    seconds: float
+    limit: int
+    times: collections.deque[float] = field(default_factory=collections.deque)
+
+    def wait_time(self, now: float) -> float:
+        while self.times and self.times[0] <= now - self.seconds:
+            self.times.popleft()
+        return 0.0 if len(self.times) < self.limit else self.times[0] + self.seconds - now
+
+    def take(self, now: float) -> None:
+        self.times.append(now)
 
 
 @dataclass
@@ -609,7 +626,7 @@ class Emulator:
         self._supergroup_ids = itertools.count(1_000_000_001)
         self._chat_failures: dict[int, list[Failure]] = {}
         self._global_failures: list[Failure] = []
-        self._buckets: dict[Any, _Bucket] = {}
+        self._limiters: dict[Any, _Bucket | _Window] = {}
         self._changed = asyncio.Event()
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.StreamWriter] = set()
@@ -648,6 +665,10 @@ class Emulator:
     def _notify(self) -> None:
         self._changed.set()
         self._changed = asyncio.Event()
+
+    def poke(self) -> None:
+        """Wake every :meth:`wait_until` so it re-checks (for conditions outside the emulator)."""
+        self._notify()
 
     async def wait_until(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
         """Wait until ``predicate()`` is truthy (re-checked on every change); return it."""
@@ -896,7 +917,7 @@ class Emulator:
     def enable_flood_limits(self, limits: FloodLimits | None = None) -> FloodLimits:
         """Enforce Telegram's limits on sends; each refusal is a 429 counted in stats."""
         self.flood = limits or FloodLimits()
-        self._buckets.clear()
+        self._limiters.clear()
         return self.flood
 
     def disable_flood_limits(self) -> None:
@@ -944,21 +965,25 @@ class Emulator:
         if limits is None:
             return
         now = self.clock()
-        keys: list[tuple[Any, float, float]] = [("global", limits.global_rate, limits.global_burst)]
-        if chat.type == "private":
-            keys.append((chat.id, limits.private_rate, limits.private_burst))
-        else:
-            keys.append((chat.id, limits.group_rate, limits.group_burst))
-        buckets = [
-            self._buckets.setdefault(k, _Bucket(rate, burst, burst, now)) for k, rate, burst in keys
+        limiters: list[_Bucket | _Window] = [
+            self._limiters.setdefault("global", _Window(1.0, limits.global_per_second))
         ]
-        wait = max(b.wait_time(now) for b in buckets)
+        if chat.type == "private":
+            burst = limits.private_burst
+            limiters.append(
+                self._limiters.setdefault(chat.id, _Bucket(limits.private_rate, burst, burst, now))
+            )
+        else:
+            limiters.append(
+                self._limiters.setdefault(chat.id, _Window(60.0, limits.group_per_minute))
+            )
+        wait = max(limiter.wait_time(now) for limiter in limiters)
         if wait > 0:
             self.stats.flood_429 += 1
             retry = max(1, math.ceil(wait))
             raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
-        for b in buckets:
-            b.take()
+        for limiter in limiters:
+            limiter.take(now)
 
     # --- HTTP ------------------------------------------------------------------------------
 
@@ -1094,10 +1119,11 @@ class Emulator:
                 ready = self._deliverable()[:limit]
                 if ready or loop.time() >= deadline:
                     return ready
-                changed = asyncio.ensure_future(self._changed.wait())
+                changed: asyncio.Future[Any] = asyncio.ensure_future(self._changed.wait())
+                waiters: list[asyncio.Future[Any]] = [changed, future]
                 try:
                     await asyncio.wait(
-                        [changed, future],
+                        waiters,
                         timeout=deadline - loop.time(),
                         return_when=asyncio.FIRST_COMPLETED,
                     )
@@ -1311,10 +1337,7 @@ class Emulator:
         user = self.bot if user_id == self.bot.id else self.users.get(user_id)
         if user is None:
             raise bad_request("PARTICIPANT_ID_INVALID")
-        if chat.type == "private":
-            status = "member"
-        else:
-            status = chat.members.get(user_id, "left")
+        status = "member" if chat.type == "private" else chat.members.get(user_id, "left")
         data: dict[str, Any] = {"status": status, "user": user.to_api()}
         if status == "creator":
             data["is_anonymous"] = False
