@@ -319,8 +319,9 @@ def _chairs_in_sentence(sentence: str) -> list[str]:
     m = _CHAIR_VERB.search(sentence)
     if not m:
         return []
-    if _CHAIR_FIRST.match(sentence.strip()):
-        clause = sentence[m.end() :]  # "Chủ trì hội nghị có đồng chí X, ...; đồng chí Y"
+    first = _CHAIR_FIRST.match(sentence.strip())
+    if first:
+        clause = sentence.strip()[first.end() :]  # "Chủ trì hội nghị có đồng chí X, ...; Y"
     else:
         clause = sentence[: m.start()]
         # Only the clause that ends at "chủ trì": after the last full stop or "Dự ..." list.

@@ -48,12 +48,18 @@ def canonical_url(url: str | None) -> str | None:
 
 
 def sort_date(article: Article, added: datetime) -> str:
-    """The date an article files under: its event, else publication, else when we got it."""
+    """The date an article files under: its event, else its publication, else when we got it.
+
+    An event of unknown year with no publication date files under year 0000, at the end of
+    "newest first" lists and in no week's digest: nothing says when it happened.
+    """
     ev = article.extraction.event_date
     if ev and len(ev) == 10 and ev[4] == "-":
         return ev
     if article.published is not None:
         return article.published.date().isoformat()
+    if ev and ev.startswith("--"):
+        return "0000" + ev[1:]
     return added.date().isoformat()
 
 

@@ -104,11 +104,16 @@ def find_dates(text: str) -> list[DateMention]:
             else:
                 cue = "bare"
             before = text[max(0, start - 90) : start]
-            other = None
-            if _DOCUMENT_BEFORE.search(before):
-                other = "document"
-            elif _ANNIVERSARY_BEFORE.search(before):
-                other = "anniversary"
+            # The cue nearest the date decides: "số 06-ĐA/TU ngày ..." vs "kỷ niệm ... ngày".
+            cues = [
+                (m2.start(), name)
+                for name, rx2 in (
+                    ("document", _DOCUMENT_BEFORE),
+                    ("anniversary", _ANNIVERSARY_BEFORE),
+                )
+                if (m2 := rx2.search(before))
+            ]
+            other = max(cues)[1] if cues else None
             found.append(DateMention(day, month, year, start, end, cue, other))
     found.sort(key=lambda d: d.start)
     return found
