@@ -50,7 +50,16 @@ def cmd_chat(args: argparse.Namespace) -> int:
         interactive = sys.stdin.isatty()
         lines = None if interactive else stdin_lines()
     color = out.isatty() and not args.no_color
-    return asyncio.run(run_chat(settings, lines, out, interactive=interactive, color=color))
+    return asyncio.run(
+        run_chat(
+            settings,
+            lines,
+            out,
+            interactive=interactive,
+            color=color,
+            echo=args.once is None,
+        )
+    )
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -85,6 +85,7 @@ async def run_chat(
     *,
     interactive: bool,
     color: bool,
+    echo: bool = True,
 ) -> int:
     services = await Services.open(settings)
     try:
@@ -105,7 +106,7 @@ async def run_chat(
             for line in lines or ():
                 if line.strip().lower() in QUIT_WORDS:
                     break
-                if line.strip():
+                if line.strip() and echo:  # a transcript reads better with the question
                     out.write(f"> {line.strip()}\n")
                 await chat.say(line)
     finally:
