@@ -38,9 +38,10 @@ import asyncio
 import logging
 import re
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiosqlite
 from telegram import Bot, LinkPreviewOptions
@@ -257,7 +258,7 @@ class FanOut:
                     await send_part(self.bot, job.chat_id, text)
                     return "ok"
                 except RetryAfter as exc:
-                    wait = _seconds(exc.retry_after)
+                    wait = retry_after_seconds(exc)
                     self.report.retry_after += 1
                     retry_afters += 1
                     log.warning("429 for chat %s: waiting %.1f s", job.chat_id, wait)
@@ -321,8 +322,11 @@ class FanOut:
             await self._wait(backoff)
 
 
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    if callable(total):
-        return float(total())
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """``retry_after`` as seconds; PTB 22 warns that the int becomes a timedelta."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value: object = exc.retry_after
+    if isinstance(value, timedelta):
+        return value.total_seconds()
     return float(value)  # type: ignore[arg-type]
