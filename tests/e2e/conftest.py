@@ -13,6 +13,7 @@ See tests/e2e/README.md.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -29,11 +30,11 @@ def _bot_cli_ready() -> bool:
         from bot.__main__ import build_parser
 
         parser = build_parser()
-        parser.parse_args(["run", "--help"])
-    except SystemExit as exc:
-        return exc.code == 0
     except Exception:
         return False
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return "run" in action.choices
     return False
 
 

@@ -516,6 +516,7 @@ class Call:
     params: dict[str, Any]
     status: int = 200
     at: float = 0.0
+    error: str | None = None  # the error description, when it failed
 
 
 @dataclass
@@ -686,6 +687,18 @@ class Emulator:
 
     def calls_to(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
+
+    def rejected(self, since: int = 0) -> list[Call]:
+        """Messages Telegram would have refused (400 on a send or edit), from call ``since``
+        on. Not-modified edits are left out: pressing the same page twice is harmless."""
+        return [
+            c
+            for c in self.calls[since:]
+            if c.status == 400
+            and c.method in SEND_METHODS | {"editMessageText", "editMessageReplyMarkup",
+                                            "answerCallbackQuery", "setMyCommands"}
+            and "message is not modified" not in (c.error or "")
+        ]  # fmt: skip
 
     @property
     def polling(self) -> bool:
@@ -1035,6 +1048,7 @@ class Emulator:
             payload: dict[str, Any] = {"ok": True, "result": result}
         except ApiError as exc:
             call.status = exc.code
+            call.error = exc.description
             self.stats.errors += 1
             payload = exc.payload()
         except _DropConnection:
