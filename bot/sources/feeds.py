@@ -170,22 +170,6 @@ def parse_feed(data: bytes, content_type: str | None = None) -> ParsedFeed:
                 notes.append(f"declares encoding {name} but is UTF-8; read as UTF-8")
                 result = retry
 
-    if not result.entries:
-        version = result.get("version") or ""
-        if _HTML_START.match(body) or (
-            not version and content_type and "html" in content_type.lower()
-        ):
-            return ParsedFeed(problem="not a feed: the server sent an HTML page")
-        if not version:
-            if result.get("bozo"):
-                return ParsedFeed(problem=f"not a feed: {_bozo_text(result)}")
-            return ParsedFeed(problem="not a feed: no RSS/Atom root element")
-        if result.get("bozo"):
-            return ParsedFeed(problem=f"broken feed, 0 entries: {_bozo_text(result)}")
-        notes.append("feed has no entries")
-    elif result.get("bozo"):
-        notes.append(f"malformed but readable: {_bozo_text(result)}")
-
     entries: list[FeedEntry] = []
     keys: set[str] = set()
     skipped = 0
@@ -196,6 +180,22 @@ def parse_feed(data: bytes, content_type: str | None = None) -> ParsedFeed:
             continue
         keys.add(entry.key)
         entries.append(entry)
+
+    version = result.get("version") or ""
+    if not entries:
+        if _HTML_START.match(body) or (
+            not version and content_type and "html" in content_type.lower()
+        ):
+            return ParsedFeed(problem="not a feed: the server sent an HTML page")
+        if not version:
+            if result.get("bozo"):
+                return ParsedFeed(problem=f"not a feed: {_bozo_text(result)}")
+            return ParsedFeed(problem="not a feed: no RSS/Atom root element")
+        if result.get("bozo"):
+            return ParsedFeed(problem=f"broken feed, 0 usable entries: {_bozo_text(result)}")
+        notes.append("feed has no entries")
+    elif result.get("bozo"):
+        notes.append(f"malformed but readable: {_bozo_text(result)}")
     if skipped:
         notes.append(f"{skipped} entries skipped (no title, link or guid, or repeated)")
     feed_title = plain_title(str(result.feed.get("title", "") or ""))

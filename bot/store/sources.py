@@ -90,29 +90,23 @@ async def sync_config_sources(db: aiosqlite.Connection, sources: Sequence[Source
     Sources added from chat (origin 'chat') are left alone. A changed URL forgets the
     validators (ETag/Last-Modified) of the old one and makes the source due now.
     """
-    await db.execute("BEGIN IMMEDIATE")
-    try:
-        for s in sources:
-            await db.execute(
-                "INSERT INTO sources(name, url, province, interval_minutes, enabled, origin)"
-                " VALUES (?, ?, ?, ?, ?, 'config')"
-                " ON CONFLICT(name) DO UPDATE SET"
-                "  etag = CASE WHEN url = excluded.url THEN etag END,"
-                "  last_modified = CASE WHEN url = excluded.url THEN last_modified END,"
-                "  next_due_at = CASE WHEN url = excluded.url THEN next_due_at END,"
-                "  url = excluded.url, province = excluded.province,"
-                "  interval_minutes = excluded.interval_minutes, enabled = excluded.enabled,"
-                "  origin = 'config'",
-                (s.name, s.url, s.province, s.interval_minutes, int(s.enabled)),
-            )
-        names = [s.name for s in sources]
-        marks = ",".join("?" * len(names))
-        where = f" AND name NOT IN ({marks})" if names else ""
-        await db.execute(f"UPDATE sources SET enabled = 0 WHERE origin = 'config'{where}", names)
-        await db.execute("COMMIT")
-    except BaseException:
-        await db.execute("ROLLBACK")
-        raise
+    # Single statements, no explicit transaction: the aiosqlite connection is shared by
+    # concurrent coroutines, and a BEGIN here could collide with another's transaction.
+    await db.executemany(
+        "INSERT INTO sources(name, url, province, interval_minutes, enabled, origin)"
+        " VALUES (?, ?, ?, ?, ?, 'config')"
+        " ON CONFLICT(name) DO UPDATE SET"
+        "  etag = CASE WHEN url = excluded.url THEN etag END,"
+        "  last_modified = CASE WHEN url = excluded.url THEN last_modified END,"
+        "  next_due_at = CASE WHEN url = excluded.url THEN next_due_at END,"
+        "  url = excluded.url, province = excluded.province,"
+        "  interval_minutes = excluded.interval_minutes, enabled = excluded.enabled,"
+        "  origin = 'config'",
+        [(s.name, s.url, s.province, s.interval_minutes, int(s.enabled)) for s in sources],
+    )
+    names = [s.name for s in sources]
+    where = f" AND name NOT IN ({','.join('?' * len(names))})" if names else ""
+    await db.execute(f"UPDATE sources SET enabled = 0 WHERE origin = 'config'{where}", names)
 
 
 async def add_source(
@@ -218,16 +212,12 @@ async def record_entries(
     """Remember (entry key -> article id, content hash) so a re-fetch does not re-import."""
     if not rows:
         return
-    await db.execute("BEGIN IMMEDIATE")
-    try:
-        await db.executemany(
-            "INSERT INTO feed_entries(source_id, entry_key, article_id, content_hash, seen_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT(source_id, entry_key) DO UPDATE SET"
-            " article_id = coalesce(excluded.article_id, article_id),"
-            " content_hash = excluded.content_hash, seen_at = excluded.seen_at",
-            [(source_id, key, article_id, h, iso(now)) for key, article_id, h in rows],
-        )
-        await db.execute("COMMIT")
-    except BaseException:
-        await db.execute("ROLLBACK")
-        raise
+    # One statement (see sync_config_sources for why no BEGIN). Losing it in a crash only
+    # means the entries are processed again and recognised by the article store.
+    await db.executemany(
+        "INSERT INTO feed_entries(source_id, entry_key, article_id, content_hash, seen_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(source_id, entry_key) DO UPDATE SET"
+        " article_id = coalesce(excluded.article_id, article_id),"
+        " content_hash = excluded.content_hash, seen_at = excluded.seen_at",
+        [(source_id, key, article_id, h, iso(now)) for key, article_id, h in rows],
+    )
