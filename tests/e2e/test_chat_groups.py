@@ -68,14 +68,14 @@ async def test_start_in_a_group_is_not_personal(world: World) -> None:
 
 
 async def test_any_member_can_page(world: World) -> None:
-    chat, boss, staff = office(world)
+    _, boss, staff = office(world)
     [msg] = await boss.send(f"/tim@{BOT} dân vận")
     await staff.press(msg, "Sau")
     assert "6–10 trong" in msg.plain
 
 
 async def test_only_admins_subscribe_the_group(world: World) -> None:
-    chat, boss, staff = office(world)
+    _, boss, staff = office(world)
     [refused] = await staff.send(f"/dangky@{BOT}")
     assert "chỉ quản trị viên" in refused.plain
     [accepted] = await boss.send(f"/dangky@{BOT} thứ hai 7h")
