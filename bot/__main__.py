@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from bot.cli import COMMAND_MODULES
 from bot.config import ConfigError
+from bot.store.db import SchemaTooNewError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except ConfigError as exc:
         print(f"danvan-bot: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except SchemaTooNewError as exc:
+        print(f"danvan-bot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
