@@ -106,8 +106,8 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     services = await Services.open(settings)
     app.bot_data["services"] = services
     flood = optional_module("bot.telegram.flood")
-    if flood is not None and hasattr(flood, "from_settings"):
-        app.bot_data["flood"] = flood.from_settings(settings)
+    if flood is not None and hasattr(flood, "FloodGuard"):
+        app.bot_data["flood"] = flood.FloodGuard()
     await import_bundled_if_empty(services)
     await _set_commands(app)
     jobs = optional_module("bot.jobs")

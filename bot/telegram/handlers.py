@@ -79,13 +79,20 @@ async def _is_chat_admin(
     return admin
 
 
-def _flood_allows(context: ContextTypes.DEFAULT_TYPE, user_id: int | None) -> bool:
-    """Per-user rate limit from bot.telegram.flood when that module exists."""
-    limiter = context.application.bot_data.get("flood")
-    if limiter is None or user_id is None:
+async def _flood_allows(context: ContextTypes.DEFAULT_TYPE, chat_id: int, key: int) -> bool:
+    """Per-user rate limit (bot.telegram.flood): over the limit, one short notice, then
+    silence until the user slows down; no database or search work is done for them."""
+    guard = context.application.bot_data.get("flood")
+    if guard is None:
         return True
-    allow = getattr(limiter, "allow", None)
-    return bool(allow(user_id)) if callable(allow) else True
+    from bot.telegram.flood import FLOOD_NOTICE, Decision
+
+    decision = guard.check(key)
+    if decision is Decision.ALLOW:
+        return True
+    if decision is Decision.NOTICE:
+        await context.bot.send_message(chat_id, FLOOD_NOTICE)
+    return False
 
 
 def make_context(
@@ -123,9 +130,9 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     is_group = chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
     if is_group and (parsed is None or parsed.addressed_to_other_bot):
         return  # quiet on chatter: no database write, no API call
-    await _remember_chat(context, chat)
-    if not _flood_allows(context, user.id if user else None):
+    if not await _flood_allows(context, chat.id, user.id if user else chat.id):
         return
+    await _remember_chat(context, chat)
     reply_to = message.reply_to_message
     reply_to_text = (reply_to.text or reply_to.caption) if reply_to else None
     is_admin = True
@@ -157,7 +164,7 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     chat = message.chat if message is not None else None
     if chat is None:
         return
-    if not _flood_allows(context, query.from_user.id):
+    if not await _flood_allows(context, chat.id, query.from_user.id):
         return
     is_admin = True
     if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP) and isinstance(message, Message):
