@@ -40,25 +40,31 @@ def lead3(paragraphs: tuple[str, ...]) -> str:
     return _fit(sentences[:3])
 
 
+MAX_CANDIDATES = 40  # sentences considered: the lead and the body's first paragraphs
+
+
 def summarize(paragraphs: tuple[str, ...], *, title: str = "", limit: int = MAX_CHARS) -> str:
-    candidates: list[tuple[int, str]] = []
+    candidates: list[tuple[int, str, set[str]]] = []
     for p_index, paragraph in enumerate(paragraphs):
         sentences = split_sentences(paragraph)
         if p_index > 0 and len(sentences) == 1 and len(paragraph) < 160:
             continue  # a lone short paragraph after the lead is a caption
         for sentence in sentences:
-            candidates.append((p_index, sentence))
+            toks = {w for w in words(fold(sentence)) if len(w) > 1 and w not in _STOP}
+            candidates.append((p_index, sentence, toks))
+        if len(candidates) >= MAX_CANDIDATES:
+            break
     if not candidates:
         return ""
-    freq = Counter(
-        w for _, s in candidates for w in set(words(fold(s))) if w not in _STOP and len(w) > 1
-    )
+    freq: Counter[str] = Counter()
+    for _, _, toks in candidates:
+        freq.update(toks)
     title_words = {w for w in words(fold(title)) if w not in _STOP}
-    raw = [_content(s, freq) for _, s in candidates]
+    raw = [_content(toks, freq) for _, _, toks in candidates]
     top = max(raw) or 1.0
     scored: list[tuple[float, int, str]] = []
-    for order, (p_index, sentence) in enumerate(candidates):
-        score = _score(sentence, p_index, order, raw[order] / top, title_words)
+    for order, (p_index, sentence, toks) in enumerate(candidates):
+        score = _score(sentence, toks, p_index, order, raw[order] / top, title_words)
         scored.append((score, order, sentence))
     best = sorted(scored, key=lambda t: (-t[0], t[1]))
     chosen: list[tuple[int, str]] = []
@@ -80,9 +86,8 @@ def summarize(paragraphs: tuple[str, ...], *, title: str = "", limit: int = MAX_
     return " ".join(s for _, s in chosen)
 
 
-def _content(sentence: str, freq: Counter[str]) -> float:
+def _content(toks: set[str], freq: Counter[str]) -> float:
     """How much of the article's recurring vocabulary a sentence carries."""
-    toks = {w for w in words(fold(sentence)) if w not in _STOP and len(w) > 1}
     if len(toks) < 5:
         return 0.0
     return sum(min(freq[w], 5) for w in toks) / (math.sqrt(len(toks)) * 5)
@@ -90,6 +95,7 @@ def _content(sentence: str, freq: Counter[str]) -> float:
 
 def _score(
     sentence: str,
+    toks: set[str],
     p_index: int,
     order: int,
     content: float,
@@ -98,7 +104,6 @@ def _score(
     """Content in [0, 1], plus position, minus protocol, captions and extreme lengths."""
     if content <= 0:
         return -1.0
-    toks = set(words(fold(sentence)))
     score = content + 0.5 * len(title_words & toks) / (len(title_words) or 1)
     score += 1.0 if order == 0 else (0.3 if p_index == 0 else 0.0)
     score -= 0.02 * min(p_index, 10)

@@ -47,7 +47,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     conn = open_sync(settings.database)
     try:
-        report = import_paths(conn, args.paths, Gazetteer.load(), datetime.now(UTC))
+        report = import_paths(conn, args.paths, datetime.now(UTC))
     finally:
         conn.close()
     for path, reason in report.failed:

@@ -44,7 +44,6 @@ async def import_bundled_if_empty(services: Services) -> None:
             helper,
             services.writer.conn,
             services.settings.content_dir,
-            services.gazetteer,
             services.clock(),
         )
         if report is not None:

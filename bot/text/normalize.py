@@ -36,20 +36,24 @@ _LOOKALIKES = str.maketrans(
 )
 
 _SPACES_RE = re.compile(r"[ \t\f\v]+")
+_LINE_EDGES_RE = re.compile(r" *\n *")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ODD_RE = re.compile("[" + "".join(chr(c) for c in _LOOKALIKES) + "]")
 
 
 def clean_nfc(text: str) -> str:
     """NFC, Vietnamese look-alike letters fixed, odd spaces made plain; newlines kept."""
-    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
-    text = _CONTROL_RE.sub("", text)
-    # The look-alike table can create new combinable pairs; NFC again is cheap.
-    return unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text)
+    if _ODD_RE.search(text):  # translate is slow on long texts: only when needed
+        text = text.translate(_LOOKALIKES)
+        # The look-alike table can create new combinable pairs.
+        text = unicodedata.normalize("NFC", text)
+    return _CONTROL_RE.sub("", text)
 
 
 def squeeze_spaces(text: str) -> str:
     """Collapse runs of horizontal white space, strip each line."""
-    return "\n".join(_SPACES_RE.sub(" ", line).strip() for line in text.split("\n"))
+    return _LINE_EDGES_RE.sub("\n", _SPACES_RE.sub(" ", text)).strip(" ")
 
 
 # --- folding -------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ NOW = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
 async def db(tmp_path: Path, seeds_dir: Path) -> AsyncIterator[aiosqlite.Connection]:
     path = tmp_path / "archive.db"
     conn = open_sync(path)
-    report = import_paths(conn, [seeds_dir], Gazetteer.load(), NOW)
+    report = import_paths(conn, [seeds_dir], NOW)
     conn.close()
     assert report.new == 5 and not report.failed
     adb = await connect(path)
