@@ -26,7 +26,8 @@ Errors, most specific first (BadRequest and TimedOut are NetworkErrors):
 - ``ChatMigrated``: chat, subscription and log move to the new id; the message is resent.
 - ``BadRequest``: logged; the delivery is ``failed`` for that week; the others go on.
 - ``TimedOut``/``NetworkError``: retried with exponential backoff; when retries run out the
-  row stays ``sending`` and the next tick resumes it (``failed`` after many attempts).
+  row stays ``sending`` and the next tick resumes it, for as long as that week's digest is
+  the current one (``Limits.max_attempts`` can cap it).
 
 Stopping (SIGTERM): set ``stop``; no new message starts, the ones in flight finish and
 their outcome is recorded, and the fan-out returns. Nothing is sent twice afterwards.
@@ -78,7 +79,10 @@ class Limits:
     network_retries: int = 4  # per message and run, with exponential backoff
     backoff_base: float = 1.0
     backoff_max: float = 30.0
-    max_attempts: int = 8  # runs per (chat, week) before the delivery is 'failed'
+    # Runs per (chat, week) before a delivery is 'failed'. None: keep trying every tick
+    # until the week's digest is no longer the current one; a Telegram outage of an hour
+    # must not cost everyone this week's digest.
+    max_attempts: int | None = None
     retry_after_max: int = 10  # RetryAfter answers per message and run
 
 
@@ -205,7 +209,7 @@ class FanOut:
         if row.state != "sending":
             self.report.already += 1
             return
-        if row.attempts > self.limits.max_attempts:
+        if self.limits.max_attempts is not None and row.attempts > self.limits.max_attempts:
             await deliveries.finish(
                 self.db, job.chat_id, job.week, "failed", self.clock(),
                 error=f"gave up after {row.attempts - 1} attempts: {row.error or ''}"[:500],

@@ -174,6 +174,22 @@ async def test_network_failure_beyond_retries_is_resumed_next_run(
     assert report.sent == 1 and len(emulator.messages(user.id)) == 1
 
 
+async def test_attempt_cap_gives_up_when_configured(
+    services: Services, bot: Bot, emulator: Emulator
+) -> None:
+    user = emulator.add_user("Never")
+    await subscribe(services, user.id)
+    emulator.inject_failure("server_error", user)
+    capped = Limits(backoff_base=0.01, network_retries=0, max_attempts=2)
+    for _ in range(2):
+        assert (await send_week(services, bot, WEEK, limits=capped)).unfinished == 1
+    report = await send_week(services, bot, WEEK, limits=capped)
+    assert (report.failed, report.unfinished) == (1, 0)
+    row = await deliveries.get(services.db, user.id, str(WEEK))
+    assert row is not None and row.state == "failed" and "gave up after 2" in (row.error or "")
+    assert len(emulator.calls_to("sendMessage")) == 2
+
+
 async def test_multi_part_digest_is_paced_per_chat(
     services: Services, bot: Bot, emulator: Emulator
 ) -> None:
