@@ -59,6 +59,11 @@ class Node:
         )
 
 
+# Deeper elements are flattened into their ancestor at this depth: real pages stay far
+# below it, and it keeps end-tag matching linear on hostile ones.
+MAX_DEPTH = 200
+
+
 class _TreeBuilder(HTMLParser):
     """A forgiving tree: unknown end tags are ignored, unclosed ones close with their parent."""
 
@@ -66,14 +71,18 @@ class _TreeBuilder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.root = Node("#root", {})
         self.current = self.root
+        self.depth = 0
+        self.open: dict[str, int] = {}  # tag -> how many are open on the current path
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.current.tag == "p" and tag in BLOCK_TAGS:
             self._close("p")  # a block start inside an open <p> closes it, as browsers do
         node = Node(tag, {k: v or "" for k, v in attrs}, self.current)
         self.current.children.append(node)
-        if tag not in VOID_TAGS:
+        if tag not in VOID_TAGS and self.depth < MAX_DEPTH:
             self.current = node
+            self.depth += 1
+            self.open[tag] = self.open.get(tag, 0) + 1
         elif tag == "br":
             node.children.append("\n")
 
@@ -87,11 +96,16 @@ class _TreeBuilder(HTMLParser):
         self._close(tag)
 
     def _close(self, tag: str) -> None:
-        node: Node | None = self.current
-        while node is not None and node.tag != tag:
-            node = node.parent
-        if node is not None and node.parent is not None:
-            self.current = node.parent
+        if not self.open.get(tag):
+            return  # a stray end tag
+        node = self.current
+        while node.parent is not None:
+            self.open[node.tag] -= 1
+            self.depth -= 1
+            closing, node = node, node.parent
+            if closing.tag == tag:
+                break
+        self.current = node
 
     def handle_data(self, data: str) -> None:
         self.current.children.append(data)
@@ -107,29 +121,33 @@ def parse_tree(markup: str) -> Node:
     return builder.root
 
 
-def _text(node: Node, out: list[str]) -> None:
-    for child in node.children:
-        if isinstance(child, str):
-            out.append(child)
-        elif child.tag not in _DROP_TAGS:
-            if child.tag in BLOCK_TAGS:
-                out.append("\n\n")
-            _text(child, out)
-            if child.tag in BLOCK_TAGS:
-                out.append("\n\n")
-
-
 def node_text(node: Node) -> str:
+    """Visible text under ``node`` (iterative: hostile pages nest thousands deep)."""
     out: list[str] = []
-    _text(node, out)
+    stack: list[Node | str] = list(reversed(node.children))
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif item.tag not in _DROP_TAGS:
+            if item.tag in BLOCK_TAGS:
+                stack.append("\n\n")
+                stack.extend(reversed(item.children))
+                stack.append("\n\n")
+            else:
+                stack.extend(reversed(item.children))
     return tidy("".join(out))
 
 
 def _link_text_len(node: Node) -> int:
     total = 0
-    for child in node.children:
-        if isinstance(child, Node):
-            total += len(node_text(child)) if child.tag == "a" else _link_text_len(child)
+    stack = [c for c in node.children if isinstance(c, Node)]
+    while stack:
+        child = stack.pop()
+        if child.tag == "a":
+            total += len(node_text(child))
+        else:
+            stack.extend(c for c in child.children if isinstance(c, Node))
     return total
 
 
