@@ -1,0 +1,67 @@
+"""A generated corpus of Vietnamese-like dân vận articles (no external data), reproducible.
+
+Sentences are assembled from the vocabulary and shapes of real articles: a dated lead that
+names an organiser, a province and a meeting, a chair line, then body paragraphs. A few
+articles carry a rare phrase so that "rare" searches have something to find.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+from bot.articles.model import RawArticle
+
+PROVINCES = [
+    "Bắc Kạn", "Thái Nguyên", "Cao Bằng", "Lạng Sơn", "Yên Bái", "Lào Cai", "Hà Giang",
+    "Tuyên Quang", "Nghệ An", "Thanh Hóa", "Quảng Nam", "Đắk Lắk", "Gia Lai", "Long An",
+    "Cà Mau", "Sóc Trăng", "Bình Dương", "Đồng Nai", "Hưng Yên", "Nam Định",
+]  # fmt: skip
+KINDS = ["sơ kết", "tổng kết", "ký kết chương trình phối hợp", "triển khai nhiệm vụ",
+         "quán triệt nghị quyết", "biểu dương điển hình", "tập huấn nghiệp vụ",
+         "giao ban"]  # fmt: skip
+NAMES = ["Nguyễn Văn Hùng", "Trần Thị Mai", "Lê Quang Huy", "Phạm Thị Lan", "Hoàng Văn Nam",
+         "Vũ Đức Thắng", "Đặng Thị Hoa", "Bùi Minh Tuấn"]  # fmt: skip
+PHRASES = [
+    "công tác dân vận chính quyền", "phong trào thi đua Dân vận khéo", "xây dựng nông thôn mới",
+    "đồng bào dân tộc thiểu số", "giải phóng mặt bằng", "an sinh xã hội", "tín ngưỡng, tôn giáo",
+    "nắm tình hình Nhân dân", "hệ thống chính trị ở cơ sở", "quy chế dân chủ ở cơ sở",
+    "chuyển đổi số", "phát triển kinh tế - xã hội", "xóa đói giảm nghèo", "người có uy tín",
+    "Mặt trận Tổ quốc", "các tổ chức chính trị - xã hội", "đoàn viên, hội viên",
+]  # fmt: skip
+VERBS = ["tiếp tục", "đẩy mạnh", "tăng cường", "nâng cao hiệu quả", "chú trọng", "thực hiện tốt",
+         "phối hợp chặt chẽ", "đổi mới phương thức"]  # fmt: skip
+RARE = "mô hình nuôi ong lấy mật của hợp tác xã Nà Tùm"
+
+
+def sentence(rng: random.Random) -> str:
+    a, b = rng.sample(PHRASES, 2)
+    verb, other = rng.choice(VERBS), rng.choice(PHRASES)
+    return f"{rng.choice(VERBS).capitalize()} {a}, gắn với {b}; {verb} {other}."
+
+
+def article(i: int, rng: random.Random, target_chars: int = 3000) -> RawArticle:
+    province = rng.choice(PROVINCES)
+    day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(2018, 2026)
+    kind = rng.choice(KINDS)
+    lead = (
+        f"Sáng {day}/{month}, Ban Dân vận Tỉnh ủy {province} tổ chức Hội nghị {kind} công tác "
+        f"dân vận năm {year}. Đồng chí {rng.choice(NAMES)}, Trưởng ban Dân vận Tỉnh ủy chủ trì."
+    )
+    paragraphs = [lead]
+    size = len(lead)
+    while size < target_chars:
+        p = " ".join(sentence(rng) for _ in range(rng.randint(2, 4)))
+        paragraphs.append(p)
+        size += len(p) + 2
+    if i % 5000 == 17:
+        paragraphs.insert(2, f"Hội nghị giới thiệu {RARE} ở huyện miền núi.")
+    title = f"Hội nghị {kind} công tác dân vận tại {province} (số {i})"
+    return RawArticle("\n\n".join(paragraphs), source="bench", title=title,
+                      url=f"https://bench.example/{i}")  # fmt: skip
+
+
+def articles(n: int, seed: int = 1) -> Iterator[RawArticle]:
+    rng = random.Random(seed)
+    for i in range(n):
+        yield article(i, rng)
