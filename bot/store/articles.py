@@ -257,6 +257,15 @@ async def body(db: aiosqlite.Connection, article_id: int) -> str | None:
     return str(row[0]) if row else None
 
 
+async def bodies(db: aiosqlite.Connection, ids: Sequence[int]) -> dict[int, str]:
+    """Article texts by id, in one query."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    async with db.execute(f"SELECT id, body FROM articles WHERE id IN ({marks})", ids) as cur:
+        return {int(r[0]): str(r[1]) for r in await cur.fetchall()}
+
+
 async def meetings_in(
     db: aiosqlite.Connection,
     current: str,

@@ -137,9 +137,10 @@ async def search(
     ids, more = await candidate_ids(db, parsed)
     page_ids = ids[offset : offset + limit]
     found = await article_store.get_many(db, page_ids)
+    texts = await article_store.bodies(db, page_ids)
     hits = []
     for article in found:
-        body = await article_store.body(db, article.id) or ""
+        body = texts.get(article.id, "")
         hits.append(
             SearchHit(
                 article,
@@ -151,6 +152,16 @@ async def search(
 
 def snippet(text: str, folded_tokens: tuple[str, ...], width: int = SNIPPET_CHARS) -> str:
     """An escaped excerpt of ``text`` around the first hit, every hit wrapped in <b>."""
+    # Most hits are in the lead: fold (the costly part) a head first, the rest if needed.
+    head = text[:1200]
+    for part in (head, text) if len(text) > len(head) else (text,):
+        found = _snippet(part, folded_tokens, width)
+        if found:
+            return found
+    return ""
+
+
+def _snippet(text: str, folded_tokens: tuple[str, ...], width: int) -> str:
     folded_text = fold(text)
     if len(folded_text) != len(text):  # alignment lost (exotic characters): no highlight
         return ""
