@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bot.articles.model import StoredArticle
+from bot.replies._cache import cached
 from bot.replies.model import Button, ChatContext, Reply
 from bot.replies.registry import callback, command
 from bot.replies.render import esc, truncate
@@ -207,7 +208,7 @@ async def _one_article(article_id: int, services: Services) -> Reply:
 
 @command("tinh", "provinces", description="Số bài theo tỉnh, thành phố")
 async def provinces(args: str, ctx: ChatContext, services: Services) -> Reply:
-    counts = await store.province_counts(services.db)
+    counts = await _province_counts(services, meetings_only=False)
     if not counts:
         return Reply.text(
             "Chưa có bài nào gắn với tỉnh, thành phố cụ thể. Xem tin mới bằng /moinhat."
@@ -258,9 +259,10 @@ async def _meetings_page(
     services: Services, unit_index: int, page: int, note: str, *, edit: bool
 ) -> Reply:
     current = current_units(services.gazetteer)[unit_index]
-    total = await store.count_meetings_in(services.db, current)
-    items = await store.meetings_in(
-        services.db, current, limit=MEETINGS_PAGE, offset=page * MEETINGS_PAGE
+    ids = await _meeting_ids(services, current)
+    total = len(ids)
+    items = await store.get_many(
+        services.db, ids[page * MEETINGS_PAGE : (page + 1) * MEETINGS_PAGE]
     )
     label = unit_label(current)
     head = [f"<b>Hội nghị ở {esc(label)}</b>"]
@@ -282,7 +284,7 @@ async def _meetings_page(
 
 
 async def _province_keyboard(services: Services) -> Reply:
-    counts = await store.province_counts(services.db, meetings_only=True)
+    counts = await _province_counts(services, meetings_only=True)
     units = current_units(services.gazetteer)
     index = {name: i for i, name in enumerate(units)}
     buttons = [Button(f"{name} ({n})", f"h:{index[name]}:0") for name, n in counts if name in index]
@@ -299,6 +301,33 @@ async def _province_keyboard(services: Services) -> Reply:
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+
+_MEETING_IDS_SQL = (
+    "SELECT a.id FROM articles a"
+    " WHERE a.id IN (SELECT article_id FROM article_provinces WHERE current = ?)"
+    " AND a.meeting_kind IS NOT NULL ORDER BY a.sort_date DESC, a.id DESC"
+)
+
+
+async def _meeting_ids(services: Services, current: str) -> list[int]:
+    """Every meeting in a unit, newest first (the order of ``store.meetings_in``), kept until
+    the archive changes: one sort per unit, then each page is a lookup by id. At 100,000
+    articles the sort costs ~30 ms, which paging would otherwise pay on every press."""
+
+    async def compute() -> list[int]:
+        async with services.db.execute(_MEETING_IDS_SQL, (current,)) as cur:
+            return [int(r[0]) for r in await cur.fetchall()]
+
+    return await cached(services.db, ("meeting_ids", current), compute)
+
+
+async def _province_counts(services: Services, *, meetings_only: bool) -> list[tuple[str, int]]:
+    return await cached(
+        services.db,
+        ("province_counts", meetings_only),
+        lambda: store.province_counts(services.db, meetings_only=meetings_only),
+    )
 
 
 def _two_ints(data: str) -> tuple[int, int] | None:

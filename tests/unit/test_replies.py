@@ -472,3 +472,17 @@ async def test_seed_articles_through_the_pipeline(tmp_path: Path) -> None:
         assert "Bắc Kạn" in visible(await say(svc, "/hoinghi Bắc Kạn"))
     finally:
         await svc.close()
+
+
+async def test_province_counts_follow_new_articles(services: Services) -> None:
+    """/tinh remembers its counts, but a write on another connection shows at once."""
+    assert "Thái Nguyên: 2 bài" in visible(await say(services, "/tinh"))
+    assert "Thái Nguyên (2)" in buttons(await say(services, "/hoinghi"))
+    extra = make_article(
+        99, "Hội nghị mới ở Thái Nguyên", provinces=(("Thái Nguyên", "Thái Nguyên"),),
+        event_date="2026-11-20",
+    )  # fmt: skip
+    await services.writer.save(extra, NOW)
+    assert "Thái Nguyên: 3 bài" in visible(await say(services, "/tinh"))
+    assert "Thái Nguyên (3)" in buttons(await say(services, "/hoinghi"))
+    assert "3 bài, mới nhất trước" in visible(await say(services, "/hoinghi Thái Nguyên"))
