@@ -16,7 +16,9 @@ from bot.sources.poll import PollState, poll_job
 POLL_FIRST_SECONDS = 15
 
 
-def schedule_polling(job_queue: Any, services: Services) -> Any:
+def schedule_polling(
+    job_queue: Any, services: Services, *, first: float = POLL_FIRST_SECONDS
+) -> Any:
     """Poll feeds every ``[fetch] interval_minutes``, with jitter (sites are not all hit on
     the minute) and a misfire grace of half an interval (APScheduler's default of 1 s would
     drop a tick the event loop was too busy to start on time). Returns the PTB ``Job``."""
@@ -24,7 +26,7 @@ def schedule_polling(job_queue: Any, services: Services) -> Any:
     return job_queue.run_repeating(
         poll_job,
         interval=interval,
-        first=POLL_FIRST_SECONDS,
+        first=first,
         name="poll-feeds",
         data=PollState(services),
         job_kwargs={

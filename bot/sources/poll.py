@@ -25,6 +25,7 @@ class PollState:
     synced: bool = False  # config sources are upserted once per process, on the first tick
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     rounds: int = 0
+    round_done: asyncio.Event = field(default_factory=asyncio.Event)  # set after each round
 
 
 async def poll_once(state: PollState) -> list[SourceReport]:
@@ -37,8 +38,11 @@ async def poll_once(state: PollState) -> list[SourceReport]:
         if not state.synced:
             await sync_config_sources(services.db, services.settings.sources)
             state.synced = True
-        reports = await run_round(services, due_only=True)
-        state.rounds += 1
+        try:
+            reports = await run_round(services, due_only=True)
+        finally:
+            state.rounds += 1
+            state.round_done.set()
         failed = sum(1 for r in reports if r.outcome == "failed")
         new = sum(r.new for r in reports)
         if reports:
