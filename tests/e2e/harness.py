@@ -228,8 +228,8 @@ class BotProcess:
         )
         assert self.proc.stdout is not None and self.proc.stderr is not None
         self._tasks = [
-            asyncio.create_task(_drain(self.proc.stdout, self.stdout)),
-            asyncio.create_task(_drain(self.proc.stderr, self.stderr)),
+            asyncio.create_task(_drain(self.proc.stdout, self.stdout, self.emulator)),
+            asyncio.create_task(_drain(self.proc.stderr, self.stderr, self.emulator)),
             asyncio.create_task(self._watch_exit()),
         ]
         if wait_polling:
@@ -286,9 +286,10 @@ class BotProcess:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
-async def _drain(stream: asyncio.StreamReader, into: bytearray) -> None:
+async def _drain(stream: asyncio.StreamReader, into: bytearray, emulator: Emulator) -> None:
     while chunk := await stream.read(65536):
         into.extend(chunk)
+        emulator.poke()  # so that emulator.wait_until can wait on the bot's output too
 
 
 # --- people ---------------------------------------------------------------------------------
