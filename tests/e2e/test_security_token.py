@@ -31,8 +31,8 @@ async def test_token_not_in_debug_output_through_network_errors(tmp_path: Path) 
         emu.inject_failure("drop", methods={"getUpdates"}, times=1)
         user = world.person("Lan")
         # Sends to this user fail too: a 502 and then a dropped connection.
-        emu.inject_failure("bad_gateway", user, times=1, methods={"sendMessage"})
-        emu.inject_failure("drop", user, times=1, methods={"sendMessage"})
+        emu.inject_failure("bad_gateway", user.chat, times=1, methods={"sendMessage"})
+        emu.inject_failure("drop", user.chat, times=1, methods={"sendMessage"})
         await world.bot.start()
         await emu.wait_until(lambda: any(c.status == 200 for c in emu.calls_to("getUpdates")), 60)
 
