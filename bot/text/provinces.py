@@ -49,6 +49,7 @@ class Resolution:
 # Words before a name that turn it into something else: a ward, street, river, person.
 _NOT_A_PROVINCE_BEFORE = {
     "phường", "xã", "huyện", "quận", "thị trấn", "đường", "phố", "sông", "cầu", "chợ",
+    "quảng trường",
     "ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cháu", "cụ",
     "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi",
     "đỗ", "ngô", "lý", "văn", "thị", "đình", "đức", "hữu", "công", "quốc",
