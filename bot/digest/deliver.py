@@ -40,6 +40,7 @@ import logging
 import re
 import time
 import warnings
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -71,7 +72,10 @@ def redact(text: str) -> str:
 
 @dataclass(frozen=True)
 class Limits:
-    overall_per_second: float = 29.0  # under Telegram's ~30/s, so jitter never trips it
+    # Slots at 29.5/s, at most 29 started in any second: under Telegram's ~30/s with room
+    # for one message of network jitter.
+    overall_per_second: float = 29.5
+    overall_per_window: int = 29
     private_gap: float = 1.05  # seconds between messages to one private chat
     group_gap: float = 3.05  # 20 per minute per group
     max_in_flight: int = 8
@@ -117,10 +121,19 @@ class Report:
 
 
 class TokenBucket:
-    """Evenly spaced send slots (burst 1) on the monotonic clock, with a pause for 429s."""
+    """Evenly spaced send slots (burst 1) plus a sliding-window cap on actual send starts.
 
-    def __init__(self, rate: float) -> None:
+    Slots alone are not enough: a send that starts late (a busy loop, a slow disk) moves
+    towards the next one, and Telegram counts arrivals in any one-second window. So the
+    bucket also keeps the last ``per_window`` real start times and never starts one more
+    inside ``window`` seconds of the oldest. A 429 pauses everything.
+    """
+
+    def __init__(self, rate: float, per_window: int | None = None, window: float = 1.0) -> None:
         self.interval = 1.0 / rate
+        self.window = window
+        self.per_window = per_window or max(1, int(rate * window))
+        self._recent: deque[float] = deque(maxlen=self.per_window)
         self._next = 0.0
         self._lock = asyncio.Lock()
 
@@ -128,9 +141,13 @@ class TokenBucket:
         async with self._lock:
             now = time.monotonic()
             slot = max(self._next, now)
-            self._next = slot + self.interval
+            if len(self._recent) == self.per_window:
+                slot = max(slot, self._recent[0] + self.window)
             if slot > now:
                 await asyncio.sleep(slot - now)
+            started = time.monotonic()
+            self._recent.append(started)
+            self._next = max(slot, started - self.interval / 2) + self.interval
 
     def pause(self, seconds: float) -> None:
         self._next = max(self._next, time.monotonic() + seconds)
@@ -166,7 +183,7 @@ class FanOut:
         self.clock = clock
         self.limits = limits or Limits()
         self.stop = stop or asyncio.Event()
-        self.bucket = TokenBucket(self.limits.overall_per_second)
+        self.bucket = TokenBucket(self.limits.overall_per_second, self.limits.overall_per_window)
         self.in_flight = asyncio.Semaphore(self.limits.max_in_flight)
         self.report = Report()
 
