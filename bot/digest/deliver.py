@@ -271,10 +271,12 @@ class FanOut:
         while True:
             if self.stop.is_set():
                 raise _Stopped
-            await self.bucket.acquire()
-            if self.stop.is_set():
-                raise _Stopped
+            # The in-flight slot first, then the token: the token's time is the real start,
+            # so slow answers never release a burst of sends that got tokens long ago.
             async with self.in_flight:
+                await self.bucket.acquire()
+                if self.stop.is_set():
+                    raise _Stopped
                 try:
                     await send_part(self.bot, job.chat_id, text)
                     return "ok"
