@@ -150,14 +150,14 @@ _LEVEL_CUES: tuple[tuple[str, str], ...] = (
         r"Quân\s+khu|Quân\s+đoàn|Quân\s+chủng|Binh\s+chủng|Sư\s+đoàn|Lữ\s+đoàn|Trung\s+đoàn|"
         r"Bộ\s+đội\s+Biên\s+phòng|BĐBP|Bộ\s+Chỉ\s+huy\s+Quân\s+sự|Bộ\s+CHQS|Bộ\s+Tư\s+lệnh|"
         r"Cục\s+Chính\s+trị|Tổng\s+cục\s+Chính\s+trị|Bộ\s+Quốc\s+phòng|Cục\s+Dân\s+vận|"
-        r"Đảng\s+ủy\s+Quân\s+sự|Quân\s+đội|Học\s+viện\s+(?:Chính\s+trị|Quốc\s+phòng)|"
-        r"Bộ\s+Công\s+an|Công\s+an\s+(?:tỉnh|thành\s+phố|huyện)",
+        r"Đảng\s+ủy\s+Quân\s+sự|Quân\s+đội|Học\s+viện\s+(?:Chính\s+trị|Quốc\s+phòng)",
     ),
     (
         "central",
         r"(?:Ban|Ủy\s+ban|Văn\s+phòng|Hội\s+đồng)\s+[^,.;]{0,40}?Trung\s+ương|"
         r"Ban\s+Chỉ\s+đạo\s+(?:Tây\s+Bắc|Tây\s+Nguyên|Tây\s+Nam\s+Bộ)|Bộ\s+Chính\s+trị|"
-        r"Ban\s+Bí\s+thư|Chính\s+phủ|Quốc\s+hội|Thủ\s+tướng|Đảng\s+ủy\s+Khối|"
+        r"Ban\s+Bí\s+thư|Chính\s+phủ|Quốc\s+hội|Thủ\s+tướng|Bộ\s+Công\s+an|"
+        r"Đảng\s+ủy\s+Khối[^,.;]{0,30}?Trung\s+ương|"
         r"Trung\s+ương\s+(?:Hội|Đoàn|MTTQ)|Bộ\s+(?:Nội\s+vụ|Tư\s+pháp|Y\s+tế|Giáo\s+dục|"
         r"Tài\s+chính|Văn\s+hóa|Nông\s+nghiệp|Lao\s+động|Thông\s+tin|Công\s+Thương|"
         r"Ngoại\s+giao|Kế\s+hoạch|Xây\s+dựng|Giao\s+thông|Khoa\s+học|Tài\s+nguyên)",
@@ -174,7 +174,8 @@ _LEVEL_CUES: tuple[tuple[str, str], ...] = (
     ),
     (
         "province",
-        r"Tỉnh\s+ủy|Thành\s+ủy|UBND\s+(?:tỉnh|thành\s+phố)|HĐND\s+tỉnh|(?:Ban|Sở|Hội|Ủy\s+ban)"
+        r"Tỉnh\s+ủy|Thành\s+ủy|UBND\s+(?:tỉnh|thành\s+phố)|HĐND\s+tỉnh|"
+        r"(?:Ban|Sở|Hội|Ủy\s+ban|Đảng\s+ủy|Đảng\s+bộ|Công\s+an)"
         r"[^,.;]{0,30}?\btỉnh\b|\btỉnh\s+[A-ZÀ-ỸĐ]|Tỉnh\s+đoàn|Công\s+an\s+tỉnh|\bTU\b",
     ),
 )
@@ -236,6 +237,9 @@ _HELD = re.compile(
     r"đã\s+có\s+buổi|dự\s+hội\s+nghị",
     re.IGNORECASE,
 )
+_PROGRAMME = re.compile(
+    r"phối\s+hợp|thực\s+hiện|chương\s+trình|quy\s+chế|đánh\s+giá", re.IGNORECASE
+)
 _REVIEW = re.compile(
     r"\b\d+\s+năm\s+qua\b|trong\s+thời\s+gian\s+qua|kết\s+quả\s+(?:thực\s+hiện|phối\s+hợp)",
     re.IGNORECASE,
@@ -274,8 +278,10 @@ def meeting_kind_of(headline: str, lead: str, body: str) -> str | None:
             kind = _first_kind(phrase)
             if kind:
                 return kind
-    # The meeting's name says nothing: what was done there, from the body.
-    if _REVIEW.search(body):
+    # The meeting's name says nothing; a meeting about a programme or a coordination
+    # agreement that reviews "the past N years" is a review (sơ kết).
+    name = head_phrase or lead_phrase or ""
+    if _PROGRAMME.search(name) and _REVIEW.search(body):
         return "so_ket"
     kind = _first_kind(lead)
     return kind or "khac"
@@ -294,11 +300,13 @@ _TITLE_WORDS = frozenset(
     ban bộ sở hội ubnd hđnd mttq tỉnh huyện xã ủy viên cục vụ viện trường""".split()
 )
 _CHAIR_VERB = re.compile(r"(?:đồng\s+)?chủ\s+trì", re.IGNORECASE)
+# Chairs named after the verb: "Chủ trì hội nghị có ...", "dưới sự chủ trì của ...".
 _CHAIR_FIRST = re.compile(
     r"^(?:đồng\s+)?chủ\s+trì\s+(?:hội\s+nghị|buổi\s+\w+|lễ\s+\w+|tọa\s+đàm|hội\s+thảo)?\s*"
     r"(?:có|là|gồm)\b",
     re.IGNORECASE,
 )
+_CHAIR_OF = re.compile(r"\bsự\s+(?:đồng\s+)?chủ\s+trì\s+của\s+", re.IGNORECASE)
 _SEGMENT_SPLIT = re.compile(rf"\s*(?:;|\s[-–]\s|,?\s+và\s+|,\s+)(?={_HONORIFIC}\s)", re.IGNORECASE)
 
 
@@ -320,8 +328,11 @@ def _chairs_in_sentence(sentence: str) -> list[str]:
     if not m:
         return []
     first = _CHAIR_FIRST.match(sentence.strip())
+    of = _CHAIR_OF.search(sentence)
     if first:
         clause = sentence.strip()[first.end() :]  # "Chủ trì hội nghị có đồng chí X, ...; Y"
+    elif of:
+        clause = sentence[of.end() :]
     else:
         clause = sentence[: m.start()]
         # Only the clause that ends at "chủ trì": after the last full stop or "Dự ..." list.

@@ -24,6 +24,14 @@ _NUMERIC = re.compile(
         (?:(?P=sep)(?P<y>\d{{4}}|\d{{2}}(?!\d)))?(?![\d/]|\.\d)""",
     re.IGNORECASE | re.VERBOSE,
 )
+# "24-25/11", "từ ngày 24 đến 26/11/2024": a range; the event starts on its first day.
+_RANGE = re.compile(
+    rf"""(?P<lead>(?P<tod>\b{_TIME_OF_DAY}{_RELATIVE})\s*(?:ngày\s*)?\(?\s*
+            |(?P<ngay>\b(?:từ\s+)?ngày)\s+|(?P<paren>\()\s*(?:ngày\s*)?)?
+        (?<![\d/.\-])(?P<d>\d{{1,2}})\s*(?:[-–]|đến|tới)\s*(?:ngày\s*)?\d{{1,2}}
+        (?P<sep>[/.])(?P<m>\d{{1,2}})(?:(?P=sep)(?P<y>\d{{4}}))?(?![\d/])""",
+    re.IGNORECASE | re.VERBOSE,
+)
 _WORDS = re.compile(
     rf"""(?P<lead>(?P<tod>\b{_TIME_OF_DAY}{_RELATIVE})\s*|\b)
         ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})(?:\s*(?:năm|,)\s*(?P<y>\d{{4}}))?""",
@@ -80,10 +88,10 @@ def find_dates(text: str) -> list[DateMention]:
     """Every date mention in order of appearance."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for rx, kind in ((_WORDS, "words"), (_NUMERIC, "numeric")):
+    for rx, kind in ((_WORDS, "words"), (_RANGE, "range"), (_NUMERIC, "numeric")):
         for m in rx.finditer(text):
             day, month, year = int(m.group("d")), int(m.group("m")), _year(m.group("y"))
-            if kind == "numeric" and m.group("sep") == "." and not m.group("tod"):
+            if kind != "words" and m.group("sep") == "." and not m.group("tod"):
                 continue  # "2.8" is a number unless a time of day says it is a date
             if kind == "numeric" and m.group("sep") == "-" and year is None and not m.group("lead"):
                 continue  # "2016-18", "1-2" ranges: not dates without a cue
@@ -97,9 +105,9 @@ def find_dates(text: str) -> list[DateMention]:
             taken.append((start, end))
             if m.group("tod"):
                 cue = "time"
-            elif kind == "numeric" and m.group("paren"):
+            elif kind != "words" and m.group("paren"):
                 cue = "paren"
-            elif kind == "words" or (kind == "numeric" and m.group("ngay")):
+            elif kind == "words" or m.group("ngay"):
                 cue = "ngay"
             else:
                 cue = "bare"

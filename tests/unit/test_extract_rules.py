@@ -28,6 +28,10 @@ def _paras(text: str) -> tuple[str, ...]:
         ("Đồng chí Phạm Minh Chính, Thủ tướng Chính phủ phát biểu chỉ đạo.", []),
         ("Ban Dân vận Tỉnh ủy chủ trì, phối hợp với Sở Nội vụ tổ chức hội nghị.", []),
         ("Đoàn công tác do ông Võ Văn Thưởng làm trưởng đoàn.", []),
+        ("Hội nghị diễn ra dưới sự chủ trì của đồng chí Lò Văn Mừng, Trưởng ban Dân vận.",
+         ["Lò Văn Mừng"]),
+        ("Đồng chí Nguyễn Thị Hà - Ủy viên Ban Thường vụ, Trưởng ban Dân vận Tỉnh ủy chủ trì.",
+         ["Nguyễn Thị Hà"]),
     ],
 )  # fmt: skip
 def test_chairs(lead: str, chairs: list[str]) -> None:
@@ -43,6 +47,8 @@ def test_chairs(lead: str, chairs: list[str]) -> None:
         ("Sáng 3/4, Bộ Chỉ huy Quân sự tỉnh tổ chức hội nghị tổng kết.", "military"),
         ("Sáng 3/4, tại Hà Nội, Ban Dân vận Thành ủy Hà Nội tổ chức hội nghị.", "province"),
         ("Sáng 3/4, Ban Dân vận Tỉnh ủy phối hợp Bộ CHQS tỉnh tổ chức hội nghị.", "province"),
+        ("Sáng 3/4, Đảng ủy Khối các cơ quan tỉnh tổ chức hội nghị.", "province"),
+        ("Sáng 3/4, Đảng ủy Khối các cơ quan Trung ương tổ chức hội nghị.", "central"),
     ],
 )
 def test_level_is_the_organisers(lead: str, level: str) -> None:
@@ -62,6 +68,7 @@ def test_level_is_the_organisers(lead: str, level: str) -> None:
         ("Hội nghị biểu dương điển hình Dân vận khéo", "Sáng 2/6, hội nghị đã diễn ra.",
          "bieu_duong"),
         ("", "Mô hình Dân vận khéo ở xã Tân Lập giúp người dân thoát nghèo.", None),
+        ("", "Sáng 2/6, Tỉnh ủy tổ chức Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 12.", "khac"),
     ],
 )  # fmt: skip
 def test_meeting_kind(headline: str, lead: str, kind: str | None) -> None:
@@ -74,6 +81,8 @@ def test_meeting_kind(headline: str, lead: str, kind: str | None) -> None:
         ("Sáng 28/12, Ban Dân vận tổ chức hội nghị.", date(2024, 1, 3), "2023-12-28"),
         ("Sáng 10/1, hội nghị tổng kết công tác dân vận năm 2023.", None, "2024-01-10"),
         ("Sáng 24.11, hội nghị diễn ra.", None, "--11-24"),
+        ("Trong 2 ngày (24-25/11), tại Hà Nội, hội nghị diễn ra.", date(2025, 11, 26),
+         "2025-11-24"),
         ("Thực hiện Kế hoạch số 12-KH/TU ngày 5/3/2021, hôm nay Ban Dân vận họp.", None, None),
         ("Trong 2 năm qua (2016-2018), các đơn vị phối hợp.\nSáng 9-8, hội nghị diễn ra.",
          None, "2018-08-09"),
