@@ -7,8 +7,11 @@ server or an emulator.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import secrets
+import signal
 import sys
 from typing import Any
 from urllib.parse import urlsplit
@@ -146,21 +149,8 @@ def run_bot(settings: Settings) -> int:
         print(NO_TOKEN_HELP, file=sys.stderr)
         return EXIT_NO_TOKEN
     app = build_application(settings)
-    tg = settings.telegram
     try:
-        if tg.webhook_url:
-            secret = tg.webhook_secret or secrets.token_urlsafe(32)
-            app.run_webhook(
-                listen="0.0.0.0",
-                port=tg.port,
-                url_path=_webhook_path(tg.webhook_url),
-                webhook_url=tg.webhook_url,
-                secret_token=secret,
-                allowed_updates=ALLOWED_UPDATES,
-                bootstrap_retries=BOOTSTRAP_RETRIES,
-            )
-        else:
-            app.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES)
+        _run(app, settings)
     except InvalidToken:
         print(
             "danvan-bot: Telegram rejected the bot token. Check TELEGRAM_BOT_TOKEN "
@@ -176,10 +166,59 @@ def run_bot(settings: Settings) -> int:
             print(f"danvan-bot: webhook mode unavailable: {exc}", file=sys.stderr)
             return EXIT_NO_TOKEN
         raise
+    except SystemExit:
+        # A stop signal that arrived while PTB was already shutting down (e.g. after a
+        # Conflict) escapes its clean-up; ours below still runs, and we exit normally.
+        log.info("stop signal during shutdown")
+    finally:
+        _close_leftovers(app)
     code = int(app.bot_data.get("exit_code", 0))
     if code:
         print(f"danvan-bot: stopped: {_exit_reason(code)}", file=sys.stderr)
     return code
+
+
+def _run(app: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
+    tg = settings.telegram
+    if tg.webhook_url:
+        app.run_webhook(
+            listen="0.0.0.0",
+            port=tg.port,
+            url_path=_webhook_path(tg.webhook_url),
+            webhook_url=tg.webhook_url,
+            secret_token=tg.webhook_secret or secrets.token_urlsafe(32),
+            allowed_updates=ALLOWED_UPDATES,
+            bootstrap_retries=BOOTSTRAP_RETRIES,
+            close_loop=False,
+        )
+    else:
+        app.run_polling(
+            allowed_updates=ALLOWED_UPDATES,
+            bootstrap_retries=BOOTSTRAP_RETRIES,
+            close_loop=False,
+        )
+
+
+def _close_leftovers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Close the database if PTB's shutdown was cut short, then the loop.
+
+    aiosqlite runs each connection on a non-daemon thread: a connection left open keeps
+    the interpreter from exiting at all (the process then ignores SIGTERM).
+    """
+    try:
+        loop = asyncio.get_event_loop()
+    except RuntimeError:
+        return
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGABRT):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.remove_signal_handler(sig)
+    services: Services | None = app.bot_data.pop("services", None)
+    try:
+        if services is not None and not loop.is_closed():
+            loop.run_until_complete(services.close())
+    finally:
+        if not loop.is_closed():
+            loop.close()
 
 
 def _exit_reason(code: int) -> str:

@@ -34,6 +34,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not app.bot_data.get("exit_code"):
             log.critical(CONFLICT_MESSAGE)
         app.bot_data["exit_code"] = EXIT_CONFLICT
+        if app.updater is not None:
+            # PTB calls getUpdates once more on the way out to confirm offsets; that call
+            # would end the other instance's poll with a Conflict too, and both would stop.
+            # Leaving quietly keeps the other one running (it may see those updates again).
+            setattr(app.updater, "_Updater__polling_cleanup_cb", None)  # noqa: B010
         app.stop_running()
         return
 
