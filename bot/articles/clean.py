@@ -10,8 +10,10 @@ marker "/." is kept unless it is short chrome.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from bot.text.normalize import clean_nfc, squeeze_spaces
 
@@ -22,6 +24,7 @@ class Cleaned:
     paragraphs: tuple[str, ...]  # body paragraphs, headline excluded
     year_month: tuple[int, int] | None = None  # from a "date 2024-04" marker
     credits: tuple[str, ...] = ()  # "Theo Dangcongsan.vn", "Tin và ảnh: ..." (not body)
+    published: date | None = None  # from a labelled stamp: "Ngày đăng: 25/04/2024 16:35"
 
     @property
     def body(self) -> str:
@@ -74,6 +77,14 @@ _BANNER = re.compile(
     r"(?:\s*\(?GMT\+?\d*\)?)?$",
     re.IGNORECASE,
 )
+# A publication stamp under the headline: "Cập nhật: 25/04/2024 16:35", "25/04/2024 16:35".
+# Unlike a weekday banner at the top of the page (today's date), it dates the article.
+_PUBLISHED_STAMP = re.compile(
+    r"^(?:(?:ngày\s+đăng|đăng\s+ngày|cập\s+nhật(?:\s+lúc)?|xuất\s+bản|đăng\s+lúc|ngày)\s*:?\s*)?"
+    r"(?:(?:thứ\s+\w+|chủ\s+nhật)\s*,?\s*)?(\d{1,2})/(\d{1,2})/(\d{4})"
+    r"(?:\s*[-|,]?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)\s*(?:\(?GMT\+?7\)?)?)$",
+    re.IGNORECASE,
+)
 _DATE_MARKER = re.compile(r"^\s*date\s+(\d{4})-(\d{2})(?:-\d{2})?\s*", re.IGNORECASE)
 # Agency dateline at the start of the lead: "BBK - ", "(Chinhphu.vn) - ", "QĐND - ".
 _DATELINE = re.compile(r"^(?:\([\w.\- ]{2,30}\)|[A-ZĐ]{2,8}(?:\.\w{2,4})?)\s*[-–—]\s+(?=\S)")
@@ -108,8 +119,14 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
 
     kept: list[str] = []
     credits: list[str] = []
+    published: date | None = None
     for line in lines:
         if _CHROME_LINE.match(line) or (not kept and _BANNER.match(line)):
+            continue
+        stamp = _PUBLISHED_STAMP.match(line) if len(kept) <= 2 else None
+        if stamp and kept:  # under a headline, with a time of day: when it was published
+            with contextlib.suppress(ValueError):  # 31/02 is no date
+                published = date(int(stamp.group(3)), int(stamp.group(2)), int(stamp.group(1)))
             continue
         if _CREDIT.match(line) and len(line) <= 80:
             credits.append(line)
@@ -154,7 +171,7 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
 
     if unique:
         unique[0] = _DATELINE.sub("", unique[0], count=1)
-    return Cleaned(headline, tuple(unique), year_month, tuple(credits))
+    return Cleaned(headline, tuple(unique), year_month, tuple(credits), published)
 
 
 def looks_like_headline(line: str) -> bool:

@@ -32,6 +32,7 @@ def extract(
     headline = (given_title or cleaned.headline or "").strip()
     title = headline or derive_title(lead)
     full_text = "\n".join([headline, *paragraphs]) if headline else "\n".join(paragraphs)
+    published = published or cleaned.published
     return Extraction(
         title=title,
         published=published,
@@ -72,6 +73,17 @@ def derive_title(lead: str, limit: int = 140) -> str:
 
 _PAST_RANGE = re.compile(r"\bqua\s*\(\s*(\d{4})\s*[-–]\s*(\d{4})\s*\)", re.IGNORECASE)
 _YEAR_WORD = re.compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)
+_CITED_BEFORE = re.compile(
+    r"(?:nghị\s+quyết|chỉ\s+thị|kết\s+luận|quyết\s+định|quy\s+định|hướng\s+dẫn|luật|"
+    r"số\s+\d+[\w\-/]*|ban\s+hành|khóa\s+[IVXL]+|khoá\s+[IVXL]+)[^.;]{0,25}$",
+    re.IGNORECASE,
+)
+_REVIEW_WORDS = re.compile(r"tổng\s+kết|kết\s+quả|đã\s+đạt", re.IGNORECASE)
+_PLAN_WORDS = re.compile(
+    r"(?:nhiệm\s+vụ|phương\s+hướng|kế\s+hoạch|triển\s+khai|chương\s+trình\s+công\s+tác)"
+    r"[^.;]{0,25}$",
+    re.IGNORECASE,
+)
 
 
 def event_date(
@@ -124,12 +136,22 @@ def _infer_year(
     if published is not None:
         return year_near(mention.day, mention.month, published)
     lead = paragraphs[0]
-    # "6 tháng cuối năm 2023", "tổng kết công tác năm 2023": the year the lead is about.
-    years = sorted({int(y) for y in _YEAR_WORD.findall(lead) if 1945 <= int(y) <= 2100})
+    # "6 tháng cuối năm 2023", "tổng kết công tác năm 2023": the year the lead is about,
+    # not the year of a document it cites ("Kết luận số 114 năm 2015").
+    found = [
+        (int(m.group(1)), lead[max(0, m.start() - 40) : m.start()])
+        for m in _YEAR_WORD.finditer(lead)
+        if 1945 <= int(m.group(1)) <= 2100
+    ]
+    found = [(y, before) for y, before in found if not _CITED_BEFORE.search(before)]
+    years = sorted({y for y, _ in found})
     if len(years) == 1:
         year = years[0]
-        if mention.month <= 2 and re.search(r"tổng\s+kết", lead, re.IGNORECASE):
+        before = " ".join(b for _, b in found)
+        if mention.month <= 2 and _REVIEW_WORDS.search(before):
             return year + 1  # "tổng kết năm 2023" held in January 2024
+        if mention.month >= 11 and _PLAN_WORDS.search(before):
+            return year - 1  # "triển khai nhiệm vụ năm 2024" held in December 2023
         return year
     if len(years) == 2 and years[1] == years[0] + 1:
         return years[1] if mention.month <= 6 else years[0]

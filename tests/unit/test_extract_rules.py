@@ -98,3 +98,27 @@ def test_no_province_is_guessed_from_a_source_hint() -> None:
     assert ex.provinces == ()
     assert ex.event_date == "2026-06-02"
     assert ex.level == "province" and ex.meeting_kind == "so_ket"
+
+
+def test_publication_stamp_under_the_headline_dates_the_article() -> None:
+    text = (
+        "Hội nghị sơ kết công tác dân vận quý III\n25/09/2024 16:35\n"
+        "Chiều 25/9, Ban Dân vận Huyện ủy tổ chức hội nghị sơ kết."
+    )
+    cleaned = clean_text(text)
+    assert cleaned.published == date(2024, 9, 25)
+    assert "16:35" not in cleaned.body
+    ex = extract(cleaned, gazetteer=Gazetteer.load())
+    assert ex.event_date == "2024-09-25" and ex.published == date(2024, 9, 25)
+
+
+@pytest.mark.parametrize(
+    ("lead", "want"),
+    [
+        ("Sáng 20/12, Ban Dân vận triển khai nhiệm vụ năm 2024.", "2023-12-20"),
+        ("Sáng 20/11, Ban Dân vận quán triệt Kết luận số 114 năm 2015 của Ban Bí thư.", "--11-20"),
+        ("Sáng 20/7, hội nghị sơ kết 6 tháng đầu năm 2023.", "2023-07-20"),
+    ],
+)
+def test_year_from_the_lead_but_not_from_cited_documents(lead: str, want: str) -> None:
+    assert event_date(_paras(lead), None, None) == want
