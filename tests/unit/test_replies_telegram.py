@@ -1,0 +1,170 @@
+"""The Telegram adapter in process against the Bot API emulator on 127.0.0.1.
+
+Covers what the end-to-end chat tests do not drive: Forbidden marks a chat inactive,
+ChatMigrated moves it to its new id, being removed from a group marks it inactive, and the
+command menu is valid for Telegram. The real Application (handlers, error handler, post_init)
+runs in this test's event loop; only the Telegram side is the emulator.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from bot.config import Settings, TelegramSettings
+from bot.replies.model import Button, Reply
+from bot.telegram.app import ALLOWED_UPDATES, bot_commands, build_application
+from bot.telegram.send import keyboard
+
+EMULATOR = Path(__file__).resolve().parents[1] / "e2e" / "emulator.py"
+TOKEN = "123456:TEST-token-ABCdef"
+
+
+def _emulator_module() -> ModuleType:
+    if not EMULATOR.exists():
+        pytest.skip("tests/e2e/emulator.py (the Bot API emulator) is not there")
+    name = "danvan_test_emulator"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, EMULATOR)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+class Running:
+    def __init__(self, emu: Any, app: Any) -> None:
+        self.emu = emu
+        self.app = app
+
+    @property
+    def db(self) -> Any:
+        return self.app.bot_data["services"].db
+
+    async def chat_row(self, chat_id: int) -> tuple[Any, ...] | None:
+        async with self.db.execute(
+            "SELECT chat_id, type, active FROM chats WHERE chat_id = ?", (chat_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return tuple(row) if row else None
+
+    async def barrier(self) -> None:
+        """Updates are handled one at a time, errors included: once a fresh user's /start is
+        answered, everything sent before it has been fully handled."""
+        user = self.emu.add_user("Barrier")
+        self.emu.user_message(user, "/start")
+        await self.emu.wait_until(lambda: self.emu.messages(user.id), timeout=10)
+
+
+@pytest.fixture
+async def running(tmp_path: Path) -> AsyncIterator[Running]:
+    emulator = _emulator_module()
+    emu = await emulator.Emulator(token=TOKEN).start()
+    settings = Settings(
+        database=tmp_path / "bot.db",
+        content_dir=tmp_path / "no-content",
+        telegram=TelegramSettings(token=TOKEN, api_base_url=emu.base_url),
+    )
+    app = build_application(settings)
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    assert app.updater is not None
+    await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+    await app.start()
+    try:
+        yield Running(emu, app)
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        assert app.post_shutdown is not None
+        await app.post_shutdown(app)
+        await emu.stop()
+
+
+def test_command_menu_is_valid_for_telegram() -> None:
+    commands = bot_commands()
+    names = [c.command for c in commands]
+    assert {"start", "huongdan", "moinhat", "tim", "tomtat", "hoinghi", "tinh"} <= set(names)
+    assert len(names) == len(set(names)) <= 100
+    for c in commands:
+        assert re.fullmatch(r"[a-z0-9_]{1,32}", c.command)
+        assert 1 <= len(c.description) <= 256
+
+
+def test_keyboard_keeps_rows_and_kinds() -> None:
+    reply = Reply(
+        parts=("x",),
+        buttons=((Button("◀ Trước", "s:1:0"), Button("Sau ▶", "s:1:2")), (Button("Web", url="https://a.vn"),)),
+    )  # fmt: skip
+    markup = keyboard(reply)
+    assert markup is not None
+    rows = markup.inline_keyboard
+    assert [[b.text for b in r] for r in rows] == [["◀ Trước", "Sau ▶"], ["Web"]]
+    assert rows[0][1].callback_data == "s:1:2" and rows[1][0].url == "https://a.vn"
+    assert keyboard(Reply(parts=("x",))) is None
+
+
+async def test_chats_are_recorded_and_blocked_ones_marked_inactive(running: Running) -> None:
+    emu = running.emu
+    lan = emu.add_user("Lan")
+    emu.user_message(lan, "/moinhat")
+    await emu.wait_until(lambda: emu.messages(lan.id), timeout=10)
+    assert await running.chat_row(lan.id) == (lan.id, "private", 1)
+
+    emu.inject_failure("blocked", lan)  # the user blocked the bot: 403 on every send
+    emu.user_message(lan, "/tinh")
+    await running.barrier()
+    assert await running.chat_row(lan.id) == (lan.id, "private", 0)
+
+    # Writing again means they unblocked us: active again.
+    emu.clear_failures(lan)
+    emu.user_message(lan, "/moinhat")
+    await emu.wait_until(lambda: len(emu.messages(lan.id)) >= 2, timeout=10)
+    assert await running.chat_row(lan.id) == (lan.id, "private", 1)
+
+
+async def test_group_migrated_to_supergroup_moves_the_chat(running: Running) -> None:
+    emu = running.emu
+    admin = emu.add_user("Minh")
+    group = emu.add_group("Ban Dân vận xã", admins=[admin])
+    emu.user_message(admin, "/moinhat@DanVanTestBot", chat=group)
+    await emu.wait_until(lambda: emu.messages(group.id), timeout=10)
+    assert await running.chat_row(group.id) == (group.id, "group", 1)
+
+    new = emu.migrate_group(group)
+    emu.user_message(admin, "/tinh@DanVanTestBot", chat=group)
+    await running.barrier()
+    assert await running.chat_row(group.id) is None
+    assert await running.chat_row(new.id) == (new.id, "supergroup", 1)
+
+
+async def test_removed_from_group_marks_it_inactive(running: Running) -> None:
+    emu = running.emu
+    admin = emu.add_user("Hoa")
+    group = emu.add_group("Chi bộ", admins=[admin])
+    emu.user_message(admin, "/moinhat", chat=group)
+    await emu.wait_until(lambda: emu.messages(group.id), timeout=10)
+    # What Telegram sends when an admin removes the bot (the emulator has no helper for it).
+    emu._push_update(
+        "my_chat_member",
+        {
+            "chat": group.to_api(),
+            "from": admin.to_api(),
+            "date": int(time.time()),
+            "old_chat_member": {"status": "member", "user": emu.bot.to_api()},
+            "new_chat_member": {"status": "left", "user": emu.bot.to_api()},
+        },
+    )
+    await running.barrier()
+    assert await running.chat_row(group.id) == (group.id, "group", 0)
