@@ -30,6 +30,7 @@ import argparse
 import asyncio
 import collections
 import contextlib
+import contextvars
 import email.parser
 import email.policy
 import itertools
@@ -620,6 +621,7 @@ class Emulator:
         self._confirmed_below = 0
         self._allowed_updates: list[str] | None = None
         self._pending_poll: asyncio.Future[str] | None = None
+        self._pending_poll_reader: asyncio.StreamReader | None = None
         self._open_callbacks: dict[str, tuple[int, int]] = {}
         self._callback_ids = itertools.count(4_000_000_000_000_000_001)
         self._user_ids = itertools.count(10_001)
@@ -1008,6 +1010,7 @@ class Emulator:
                 if request is None:
                     return
                 method_path, headers, body = request
+                _current_reader.set(reader)
                 try:
                     status, payload = await self._handle_http(method_path, headers, body)
                 except _DropConnection:
@@ -1121,11 +1124,17 @@ class Emulator:
             self._updates = self._updates[offset:]
         # A second poller takes over; the first is answered with 409, as Telegram does.
         if self._pending_poll is not None and not self._pending_poll.done():
-            self.stats.conflicts += 1
-            self._pending_poll.set_result("conflict")
+            reader = self._pending_poll_reader
+            if reader is not None and reader.at_eof():
+                # Its client went away (killed or timed out): nobody to answer, no conflict.
+                self._pending_poll.set_result("abandoned")
+            else:
+                self.stats.conflicts += 1
+                self._pending_poll.set_result("conflict")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[str] = loop.create_future()
         self._pending_poll = future
+        self._pending_poll_reader = _current_reader.get()
         self._notify()
         deadline = loop.time() + timeout
         try:
@@ -1399,6 +1408,10 @@ class Emulator:
         return True
 
 
+# The connection a request came on (each connection is served by its own task).
+_current_reader: contextvars.ContextVar[asyncio.StreamReader | None] = contextvars.ContextVar(
+    "current_reader", default=None
+)
 _FAILURES: dict[str, tuple[int, str]] = {
     "blocked": (403, "Forbidden: bot was blocked by the user"),
     "kicked": (403, "Forbidden: bot was kicked from the group chat"),

@@ -427,3 +427,44 @@ async def test_runs_as_a_script_without_printing_the_token(tmp_path: Path) -> No
         proc.terminate()
         out, err = await proc.communicate()
     assert "SECRET-script-token" not in line + out.decode() + err.decode()
+
+
+async def test_a_poll_abandoned_by_its_client_is_no_conflict(emulator: Emulator) -> None:
+    import httpx
+
+    url = f"{emulator.base_url}{FAKE_TOKEN}/getUpdates"
+    async with httpx.AsyncClient(timeout=0.3) as client:
+        with pytest.raises(httpx.ReadTimeout):  # the client gives up (or dies) mid-poll
+            await client.post(url, data={"timeout": "30"})
+    assert emulator.polling  # the server side is still waiting
+    async with Bot(FAKE_TOKEN, base_url=emulator.base_url) as restarted:
+        assert await restarted.get_updates(timeout=0) == ()
+    assert emulator.stats.conflicts == 0 and not emulator.polling
+
+
+async def test_json_and_multipart_bodies(emulator: Emulator) -> None:
+    import httpx
+
+    user = emulator.add_user()
+    url = f"{emulator.base_url}{FAKE_TOKEN}/sendMessage"
+    markup = {"inline_keyboard": [[{"text": "Sau ▶", "callback_data": "s:1:1"}]]}
+    async with httpx.AsyncClient() as client:
+        r1 = await client.post(
+            url,
+            json={"chat_id": user.id, "text": "<i>json</i>", "parse_mode": "HTML",
+                  "reply_markup": markup},
+        )  # fmt: skip
+        r2 = await client.post(
+            url,
+            data={"chat_id": str(user.id), "text": "multipart"},
+            files={"document": ("a.txt", b"x")},
+        )
+        r3 = await client.post(url, json={"chat_id": user.id, "text": "<b>x"})  # no parse_mode
+        r4 = await client.post(url, json={"chat_id": user.id, "text": "<b>x", "parse_mode": "HTML"})
+    assert r1.json()["ok"] and r2.json()["ok"] and r3.json()["ok"]
+    assert r4.status_code == 400 and r4.json()["description"].startswith(
+        "Bad Request: can't parse entities"
+    )
+    first, second, third = emulator.messages(user)
+    assert first.plain == "json" and first.button("Sau")["callback_data"] == "s:1:1"
+    assert second.plain == "multipart" and third.plain == "<b>x"
