@@ -503,3 +503,19 @@ async def test_config_sync_keeps_chat_sources_and_disables_removed(tmp_path, ope
     await store.sync_config_sources(services.db, (moved,))
     row = await store.get_source(services.db, "a")
     assert row is not None and row.url == "https://a.example/new-rss"
+
+
+async def test_cookie_set_on_a_redirect_is_sent_back(server, tmp_path, open_services):
+    """qdnd.vn redirects /rss to itself until a session cookie is set; the jar follows."""
+    body = (FIXTURES / "feeds" / "danvan.xml").read_bytes()
+
+    def route(handler: BaseHTTPRequestHandler) -> Answer:
+        if "session=1" in (handler.headers.get("Cookie") or ""):
+            return Answer(200, body, {"Content-Type": "application/rss+xml"})
+        return Answer(302, headers={"Location": "/rss", "Set-Cookie": "session=1; Path=/"})
+
+    server.routes["/rss"] = route
+    services = await open_services(make_settings(tmp_path, {"qdnd": f"{server.base}/rss"}))
+    report = (await fetch_all(services))["qdnd"]
+    assert report.new == 4
+    assert len(server.hits("/rss")) == 2
