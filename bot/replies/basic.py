@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.replies.model import Button, ChatContext, Reply
-from bot.replies.registry import callback, command, unique_commands
+from bot.replies.registry import callback, command
 from bot.replies.render import esc
 
 if TYPE_CHECKING:
@@ -42,10 +42,10 @@ async def start(args: str, ctx: ChatContext, services: Services) -> Reply:
 
 @command("huongdan", "help", description="Hướng dẫn sử dụng")
 async def help_(args: str, ctx: ChatContext, services: Services) -> Reply:
+    from bot.replies.dispatch import ordered_commands
+
     lines = ["<b>Các lệnh</b>"]
-    for cmd in unique_commands():
-        if cmd.admin_only and not ctx.is_bot_admin:
-            continue
+    for cmd in ordered_commands(include_admin=ctx.is_bot_admin):
         aliases = "".join(f", /{a}" for a in cmd.aliases)
         lines.append(f"/{cmd.name}{aliases} — {esc(cmd.description)}")
     lines.append("")

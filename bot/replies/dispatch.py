@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import bot.replies
 from bot.replies.model import Button, ChatContext, Reply
-from bot.replies.registry import CALLBACKS, COMMANDS, Command
+from bot.replies.registry import CALLBACKS, COMMANDS, Command, unique_commands
 from bot.replies.render import MAX_MESSAGE, esc, split_html
 
 if TYPE_CHECKING:
@@ -70,6 +70,20 @@ def parse_command(text: str, bot_username: str = "") -> ParsedCommand | None:
         ours = bool(bot_username) and target.lower() == bot_username.lower().lstrip("@")
         return ParsedCommand(name, args, addressed_to_other_bot=not ours, addressed_to_us=ours)
     return ParsedCommand(name, args)
+
+
+# How /huongdan and the Telegram menu list commands: what people use most first; commands
+# other modules add later go after these, and admin-only ones last.
+PREFERRED_ORDER = (
+    "start", "moinhat", "tim", "tomtat", "hoinghi", "tinh",
+    "dangky", "caidat", "huy", "huongdan",
+)  # fmt: skip
+
+
+def ordered_commands(*, include_admin: bool) -> list[Command]:
+    rank = {name: i for i, name in enumerate(PREFERRED_ORDER)}
+    commands = [c for c in unique_commands() if include_admin or not c.admin_only]
+    return sorted(commands, key=lambda c: (c.admin_only, rank.get(c.name, len(rank))))
 
 
 def find_command(name: str) -> Command | None:

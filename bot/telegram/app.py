@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
+    BotCommandScopeChat,
     BotCommandScopeDefault,
     LinkPreviewOptions,
     Update,
@@ -39,7 +40,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.replies._bootstrap import import_bundled_if_empty, optional_module
-from bot.replies.registry import unique_commands
+from bot.replies.dispatch import ordered_commands
 from bot.services import Services
 from bot.telegram.errors import on_error
 from bot.telegram.handlers import on_callback, on_message, on_my_chat_member
@@ -68,8 +69,8 @@ def bot_commands(*, include_admin: bool = False) -> list[BotCommand]:
     """The command menu, in Vietnamese, from the registry."""
     return [
         BotCommand(cmd.name, cmd.description[:256])
-        for cmd in unique_commands()
-        if cmd.menu and (include_admin or not cmd.admin_only)
+        for cmd in ordered_commands(include_admin=include_admin)
+        if cmd.menu
     ]
 
 
@@ -137,6 +138,14 @@ async def _set_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await app.bot.set_my_commands(commands, scope=BotCommandScopeAllGroupChats())
     except TelegramError as exc:
         log.warning("could not set the command menu: %s", exc)
+    # Admins also see the admin commands in their private chat with the bot.
+    settings: Settings = app.bot_data["settings"]
+    with_admin = bot_commands(include_admin=True)
+    for user_id in sorted(settings.admin_users):
+        try:
+            await app.bot.set_my_commands(with_admin, scope=BotCommandScopeChat(user_id))
+        except TelegramError as exc:  # e.g. the admin has not started the bot yet
+            log.info("could not set the admin menu for user %s: %s", user_id, exc)
 
 
 def _webhook_path(url: str) -> str:
