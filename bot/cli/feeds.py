@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.logging_setup import setup_logging
 from bot.sources.ingest import SourceReport, run_round
 from bot.store import sources as source_store
 from bot.store.stats import Stats, collect
@@ -38,6 +39,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run_fetch(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
+    # The progress lines say what failed; logs only add a bug's traceback (or DEBUG detail).
+    setup_logging("DEBUG" if settings.log_level == "DEBUG" else "ERROR", settings.telegram.token)
     return asyncio.run(_fetch(settings, args.source or []))
 
 
