@@ -486,3 +486,10 @@ async def test_province_counts_follow_new_articles(services: Services) -> None:
     assert "Thái Nguyên: 3 bài" in visible(await say(services, "/tinh"))
     assert "Thái Nguyên (3)" in buttons(await say(services, "/hoinghi"))
     assert "3 bài, mới nhất trước" in visible(await say(services, "/hoinghi Thái Nguyên"))
+
+
+async def test_search_snippet_of_a_body_with_markup_is_valid_html(services: Services) -> None:
+    # Article #4's body carries '<b>&</b> "ký tự lạ"' as plain text.
+    reply = await say(services, "/tim ky tu la")
+    text = visible(reply)
+    assert "#4 " in text and '<b>&</b> "ký tự lạ"' in text
