@@ -6,7 +6,9 @@ arguments, exception traceback and stack all included):
 
 - the configured token, wherever it appears;
 - anything shaped like a bot token: ``bot<digits>:<secret>`` (Bot API URLs) and
-  ``<digits>:<30+ token characters>``, also with the colon URL-encoded (``%3A``).
+  ``<digits>:<30+ token characters>``, also with the colon URL-encoded (``%3A``);
+- the webhook secret wherever it is named (``'secret_token': '...'``, the
+  ``X-Telegram-Bot-Api-Secret-Token`` header), and any string passed to :func:`add_secret`.
 
 Redacting the final text rather than ``record.msg`` is what catches tokens that arrive
 through ``%``-arguments, ``repr()`` of request objects or exception chains from httpx and
@@ -42,6 +44,13 @@ _TOKEN_PATTERNS = (
     re.compile(r"\b\d{3,}(?::|%3A)[A-Za-z0-9_-]{30,}", re.IGNORECASE),
 )
 
+# The webhook secret travels as a parameter or header; PTB logs setWebhook's parameters at
+# DEBUG. Redact the value after any of these names, whatever the quoting.
+_SECRET_FIELD = re.compile(
+    r"""((?:secret_token|x-telegram-bot-api-secret-token)['"]?\s*[:=]\s*['"]?)[^'"\s,;}]+""",
+    re.IGNORECASE,
+)
+
 _secrets: set[str] = set()
 _lock = threading.Lock()
 
@@ -61,7 +70,7 @@ def redact(text: str) -> str:
         text = text.replace(secret, REDACTED)
     for pattern in _TOKEN_PATTERNS:
         text = pattern.sub(_keep_bot_prefix, text)
-    return text
+    return _SECRET_FIELD.sub(lambda m: m.group(1) + REDACTED, text)
 
 
 def _keep_bot_prefix(match: re.Match[str]) -> str:

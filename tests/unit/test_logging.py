@@ -53,6 +53,17 @@ def test_redact_patterns() -> None:
         assert redact(text) == text
 
 
+def test_webhook_secret_is_redacted_wherever_it_is_named() -> None:
+    line = (
+        "Calling Bot API endpoint `setWebhook` with parameters `{'url': 'https://x/telegram', "
+        "'secret_token': 'Wh-secret_123'}`"
+    )
+    assert "Wh-secret_123" not in redact(line)
+    assert f"'secret_token': '{REDACTED}'" in redact(line)
+    assert "Wh-secret_123" not in redact("X-Telegram-Bot-Api-Secret-Token: Wh-secret_123")
+    assert "Wh-secret_123" not in redact('{"secret_token":"Wh-secret_123"}')
+
+
 def test_messages_arguments_and_tracebacks_are_redacted(log_stream: io.StringIO) -> None:
     log = logging.getLogger("bot.test")
     log.debug("token is %s", FAKE_TOKEN)
