@@ -11,13 +11,14 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from telegram import Chat, ChatMember, Message, Update, User
+from telegram import Chat, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.replies import dispatch
 from bot.replies.model import ChatContext
+from bot.replies.registry import CALLBACKS
 from bot.telegram.chats import mark_inactive, record_chat
 from bot.telegram.send import answer_press, send_reply
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ADMIN_CACHE_SECONDS = 300.0
+READ_ONLY_MODULES = frozenset({"bot.replies.basic", "bot.replies.browse", "bot.replies.find"})
 _ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
 
@@ -62,21 +64,33 @@ async def _is_chat_admin(
         return True
     if user is None:
         return False
+    return await _is_admin_of(context, chat.id, user.id)
+
+
+async def _is_admin_of(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> bool:
+    """Asked of Telegram at most once per ADMIN_CACHE_SECONDS per (group, user)."""
     cache: dict[tuple[int, int], tuple[float, bool]] = context.application.bot_data.setdefault(
         "admin_cache", {}
     )
-    key = (chat.id, user.id)
-    hit = cache.get(key)
+    hit = cache.get((chat_id, user_id))
     if hit and time.monotonic() - hit[0] < ADMIN_CACHE_SECONDS:
         return hit[1]
     try:
-        member: ChatMember = await context.bot.get_chat_member(chat.id, user.id)
-        admin = member.status in _ADMIN_STATUSES
+        member = await context.bot.get_chat_member(chat_id, user_id)
     except TelegramError as exc:
-        log.warning("could not check admin status in chat %s: %s", chat.id, exc)
+        log.warning("could not check admin status in chat %s: %s", chat_id, exc)
         return False
-    cache[key] = (time.monotonic(), admin)
+    admin = member.status in _ADMIN_STATUSES
+    cache[(chat_id, user_id)] = (time.monotonic(), admin)
     return admin
+
+
+def _may_need_admin(handler: object) -> bool:
+    """Reading commands never change a group's behaviour, so they skip the admin check:
+    every call with a group's chat_id counts against that group's 20 requests a minute."""
+    if handler is None:  # unknown button: answered with a "stale button" note
+        return False
+    return getattr(handler, "__module__", "") not in READ_ONLY_MODULES
 
 
 async def _flood_allows(context: ContextTypes.DEFAULT_TYPE, chat_id: int, key: int) -> bool:
@@ -136,7 +150,8 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     reply_to = message.reply_to_message
     reply_to_text = (reply_to.text or reply_to.caption) if reply_to else None
     is_admin = True
-    if is_group and parsed is not None and dispatch.find_command(parsed.name) is not None:
+    cmd = dispatch.find_command(parsed.name) if parsed is not None else None
+    if is_group and cmd is not None and _may_need_admin(cmd.handler):
         is_admin = await _is_chat_admin(context, message, user)
     ctx = make_context(context, chat, user, reply_to_text=reply_to_text, is_chat_admin=is_admin)
     reply = await dispatch.handle_text(message.text, ctx, services_of(context))
@@ -168,18 +183,12 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     is_admin = True
     if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP) and isinstance(message, Message):
-        is_admin = await _is_chat_admin_user(context, chat.id, query.from_user)
+        handler = CALLBACKS.get((query.data or "").partition(":")[0])
+        if _may_need_admin(handler):
+            is_admin = await _is_admin_of(context, chat.id, query.from_user.id)
     ctx = make_context(context, chat, query.from_user, is_chat_admin=is_admin)
     reply = await dispatch.handle_callback(query.data or "", ctx, services_of(context))
     await answer_press(context.bot, query, reply)
-
-
-async def _is_chat_admin_user(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user: User) -> bool:
-    try:
-        member = await context.bot.get_chat_member(chat_id, user.id)
-    except TelegramError:
-        return False
-    return member.status in _ADMIN_STATUSES
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,19 +8,25 @@ runs in this test's event loop; only the Telegram side is the emulator.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import re
 import sys
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
+from bot.articles.model import Article, Extraction, ProvinceMention
 from bot.config import Settings, TelegramSettings
+from bot.replies import dispatch
 from bot.replies.model import Button, Reply
+from bot.store.articles import save_many_sync
+from bot.store.db import open_sync
 from bot.telegram.app import ALLOWED_UPDATES, bot_commands, build_application
 from bot.telegram.send import keyboard
 
@@ -39,6 +45,26 @@ def _emulator_module() -> ModuleType:
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
+
+
+def _article(n: int) -> Article:
+    body = f"Hội nghị dân vận số {n}. Ban Dân vận Tỉnh ủy tổ chức hội nghị."
+    return Article(
+        body=body,
+        source="test",
+        extraction=Extraction(
+            title=f"Hội nghị dân vận số {n}",
+            published=None,
+            event_date=f"2025-0{n}-01",
+            provinces=(ProvinceMention("Bắc Kạn", "Thái Nguyên"),),
+            level="province",
+            meeting_kind="so_ket",
+            chairs=(),
+            summary=f"Tóm tắt {n}.",
+        ),
+        url=f"https://danvan.example.vn/{n}",
+        body_hash=hashlib.sha1(body.encode()).hexdigest(),
+    )
 
 
 class Running:
@@ -74,6 +100,9 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
         content_dir=tmp_path / "no-content",
         telegram=TelegramSettings(token=TOKEN, api_base_url=emu.base_url),
     )
+    db = open_sync(settings.database)
+    save_many_sync(db, [_article(n) for n in range(1, 8)], datetime(2026, 11, 23, tzinfo=UTC))
+    db.close()
     app = build_application(settings)
     await app.initialize()
     assert app.post_init is not None
@@ -168,3 +197,22 @@ async def test_removed_from_group_marks_it_inactive(running: Running) -> None:
     )
     await running.barrier()
     assert await running.chat_row(group.id) == (group.id, "group", 0)
+
+
+async def test_reading_commands_in_groups_spend_no_admin_lookups(running: Running) -> None:
+    """Each call with a group's chat_id counts against its 20 a minute: /moinhat and its
+    buttons must not ask who the admins are; a command that changes the group does."""
+    emu = running.emu
+    boss, staff = emu.add_user("Boss"), emu.add_user("Staff")
+    group = emu.add_group("Văn phòng", admins=[boss], members=[staff])
+    emu.user_message(staff, "/moinhat@DanVanTestBot", chat=group)
+    [listing] = await emu.wait_until(lambda: emu.messages(group.id), timeout=10)
+    emu.press_button(staff, listing, "Sau ▶")
+    await emu.wait_until(lambda: emu.calls_to("editMessageText"), timeout=10)
+    assert emu.calls_to("getChatMember") == []
+    if "dangky" not in dispatch.COMMANDS:
+        pytest.skip("no /dangky registered")
+    emu.user_message(staff, "/dangky@DanVanTestBot", chat=group)
+    await emu.wait_until(lambda: len(emu.messages(group.id)) >= 2, timeout=10)
+    assert len(emu.calls_to("getChatMember")) == 1
+    assert "quản trị viên" in emu.messages(group.id)[-1].plain
