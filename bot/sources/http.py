@@ -95,6 +95,26 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:200]
 
 
+_BAD_URL = {
+    "scheme": "bad URL: only http and https are fetched",
+    "malformed": "bad URL",
+    "credentials": "bad URL: it carries a user name or password",
+}
+
+
+def _refusal(reason: str | None, host: str, address: str | None) -> str:
+    """The guard's verdict in words, for the source's progress line and last_error."""
+    if reason in _BAD_URL:
+        return _BAD_URL[reason or ""]
+    if reason == "unresolvable":
+        return f"cannot resolve {host}"
+    where = f"{host} ({address})" if address and address != host else host
+    if reason == "metadata":
+        return f"refused {where}: a cloud metadata address"
+    kind = (reason or "internal").replace("_", "-")
+    return f"refused {where}: a {kind} address; set [fetch] allow_private_hosts = true to allow"
+
+
 class Fetcher:
     """One httpx client and its limits, for one polling round (``async with Fetcher(...)``)."""
 
@@ -133,14 +153,7 @@ class Fetcher:
         """Refuse internal addresses, for the first request and every redirect hop."""
         verdict = await check_url(str(request.url), self.settings.allow_private_hosts)
         if not verdict.ok:
-            host = verdict.host or str(request.url)
-            if verdict.reason == "unresolvable":
-                raise BlockedHostError(f"cannot resolve {host}")
-            where = f" ({verdict.address})" if verdict.address else ""
-            hint = ""
-            if verdict.reason not in ("malformed", "scheme", "credentials", "metadata"):
-                hint = "; set [fetch] allow_private_hosts = true to allow"
-            raise BlockedHostError(f"refused {host}{where}: {verdict.reason} address{hint}")
+            raise BlockedHostError(_refusal(verdict.reason, verdict.host, verdict.address))
 
     def _host_slot(self, url: str) -> asyncio.Semaphore:
         host = (urlsplit(url).hostname or "").lower()

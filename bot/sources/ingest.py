@@ -240,13 +240,16 @@ class Ingester:
                 report.duplicates += 1
             rows.append((work.entry.key, res.id, work.entry.content_hash))
         await store.record_entries(db, source.id, rows, now)
+        # With entries left for the next round, forget the validators: a 304 then would
+        # hide them until the feed changes.
+        complete = not report.deferred
         await store.record_success(
             db,
             source.id,
             now=now,
             next_due=self._next_due(source, now, 0, None),
-            etag=result.etag,
-            last_modified=result.last_modified,
+            etag=result.etag if complete else None,
+            last_modified=result.last_modified if complete else None,
             entries_added=report.new,
         )
 

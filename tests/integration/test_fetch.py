@@ -519,3 +519,30 @@ async def test_cookie_set_on_a_redirect_is_sent_back(server, tmp_path, open_serv
     report = (await fetch_all(services))["qdnd"]
     assert report.new == 4
     assert len(server.hits("/rss")) == 2
+
+
+async def test_deferred_pages_are_fetched_next_round_despite_validators(
+    server, tmp_path, open_services, monkeypatch
+):
+    monkeypatch.setattr("bot.sources.ingest.PAGES_PER_ROUND", 1)
+    body = (FIXTURES / "feeds" / "teasers.xml").read_text("utf-8").replace("{BASE}", server.base)
+
+    def route(handler: BaseHTTPRequestHandler) -> Answer:
+        if handler.headers.get("If-None-Match") == '"t1"':
+            return Answer(304, headers={"ETag": '"t1"'})
+        return Answer(200, body.encode(), {"ETag": '"t1"', "Content-Type": "application/rss+xml"})
+
+    server.routes["/rss"] = route
+    for name in ("party_portal", "provincial_table"):
+        page = (FIXTURES / "pages" / f"{name}.html").read_bytes()
+        server.static(f"/pages/{name}.html", page, "text/html; charset=utf-8")
+    services = await open_services(
+        make_settings(tmp_path, {"tinh": f"{server.base}/rss"}, fetch_pages=True)
+    )
+    first = (await fetch_all(services))["tinh"]
+    assert (first.new, first.deferred, first.pages) == (1, 1, 1)
+    second = (await fetch_all(services))["tinh"]
+    assert (second.new, second.unchanged, second.deferred) == (1, 1, 0)
+    assert "if-none-match" not in server.hits("/rss")[1]
+    third = (await fetch_all(services))["tinh"]
+    assert third.outcome == "unchanged"  # complete now: validators kept, 304

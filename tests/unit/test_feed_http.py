@@ -1,0 +1,43 @@
+"""Fetcher rules that need no server: the address guard on every redirect hop."""
+
+from __future__ import annotations
+
+import httpx
+
+from bot.config import FetchSettings
+from bot.sources.http import Fetcher
+
+PUBLIC = "http://203.162.4.191"  # a public address, given literally: no DNS involved
+
+
+async def test_redirect_to_an_internal_address_is_refused() -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(302, headers={"Location": "http://169.254.169.254/latest/meta-data"})
+
+    async with Fetcher(FetchSettings(), transport=httpx.MockTransport(handler)) as fetcher:
+        result = await fetcher.fetch(f"{PUBLIC}/rss")
+    assert seen == [f"{PUBLIC}/rss"]  # the metadata address was never requested
+    assert result.error is not None and "metadata" in result.error
+
+
+async def test_metadata_stays_refused_even_when_private_hosts_are_allowed() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"<rss/>")
+
+    settings = FetchSettings(allow_private_hosts=True)
+    async with Fetcher(settings, transport=httpx.MockTransport(handler)) as fetcher:
+        private = await fetcher.fetch("http://10.0.0.5/rss")
+        metadata = await fetcher.fetch("http://169.254.169.254/latest/meta-data")
+    assert private.ok and private.body == b"<rss/>"
+    assert metadata.error is not None and "metadata" in metadata.error
+
+
+async def test_bad_urls_are_reported_not_raised() -> None:
+    async with Fetcher(FetchSettings()) as fetcher:
+        for url in ("file:///etc/passwd", "gopher://x/", "not a url", "http://"):
+            result = await fetcher.fetch(url)
+            assert result.error, url
+            assert result.status == 0
