@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import (
     Bot,
     CallbackQuery,
@@ -77,8 +79,11 @@ async def answer_press(bot: Bot, query: CallbackQuery, reply: Reply) -> None:
             )
         except BadRequest as exc:
             # Pressing the same page twice: Telegram refuses a no-op edit; nothing to do.
-            if "not modified" not in str(exc).lower():
-                raise
+            if "not modified" in str(exc).lower():
+                return
+            # Too old to edit, or deleted: answer with a new message instead.
+            await send_reply(bot, message.chat_id, replace(reply, edit=False))
+            return
         if len(reply.parts) > 1:
             rest = Reply(parts=reply.parts[1:], buttons=reply.buttons)
             await send_reply(bot, message.chat_id, rest)

@@ -216,3 +216,18 @@ async def test_reading_commands_in_groups_spend_no_admin_lookups(running: Runnin
     await emu.wait_until(lambda: len(emu.messages(group.id)) >= 2, timeout=10)
     assert len(emu.calls_to("getChatMember")) == 1
     assert "quản trị viên" in emu.messages(group.id)[-1].plain
+
+
+async def test_a_page_that_cannot_be_edited_comes_as_a_new_message(running: Running) -> None:
+    emu = running.emu
+    lan = emu.add_user("Lan")
+    emu.user_message(lan, "/moinhat 2")
+    [listing] = await emu.wait_until(lambda: emu.messages(lan.id), timeout=10)
+    emu.inject_failure(
+        "bad_request", lan, times=1, methods={"editMessageText"},
+        description="Bad Request: message can't be edited",
+    )  # fmt: skip
+    emu.press_button(lan, listing, "Sau ▶")
+    msgs = await emu.wait_until(lambda: len(emu.messages(lan.id)) >= 2 and emu.messages(lan.id))
+    assert "trang 2" in msgs[-1].plain
+    assert "Xin lỗi" not in msgs[-1].plain
