@@ -124,8 +124,10 @@ def to_entry(entry: Any) -> FeedEntry | None:
     )
 
 
-def _parse(data: bytes, content_type: str | None) -> Any:
+def _parse(data: bytes, content_type: str | None, base_url: str | None) -> Any:
     headers = {"content-type": content_type} if content_type else {}
+    if base_url:  # relative links resolve against the feed's own URL
+        headers["content-location"] = base_url
     return feedparser.parse(io.BytesIO(data), response_headers=headers)
 
 
@@ -149,7 +151,9 @@ def _bozo_text(result: Any) -> str:
     return f"{type(exc).__name__}: {text}"[:200]
 
 
-def parse_feed(data: bytes, content_type: str | None = None) -> ParsedFeed:
+def parse_feed(
+    data: bytes, content_type: str | None = None, base_url: str | None = None
+) -> ParsedFeed:
     """Parse an RSS/Atom document. Never raises for bad input; says what is wrong instead."""
     body = data.lstrip(b"\xef\xbb\xbf\x00\t\r\n ")
     if not body:
@@ -158,12 +162,12 @@ def parse_feed(data: bytes, content_type: str | None = None) -> ParsedFeed:
         return ParsedFeed(problem="not a feed: a JSON document, not RSS/Atom")
 
     notes: list[str] = []
-    result = _parse(data, content_type)
+    result = _parse(data, content_type, base_url)
     if not result.entries:
         # A feed that declares utf-16 but is UTF-8 yields nothing; read it as UTF-8.
         fixed = _redeclared_utf8(data)
         if fixed is not None:
-            retry = _parse(fixed, None)
+            retry = _parse(fixed, None, base_url)
             if retry.entries:
                 declared = _XML_DECL_ENCODING.match(data)
                 name = declared.group(2).decode("ascii", "replace") if declared else "?"

@@ -200,7 +200,7 @@ class Ingester:
             await self._failed(source, report, result.retry_after)
             return
 
-        parsed = await asyncio.to_thread(parse_feed, result.body, result.content_type)
+        parsed = await asyncio.to_thread(parse_feed, result.body, result.content_type, result.url)
         if parsed.problem is not None:
             report.outcome, report.error = "failed", parsed.problem
             await self._failed(source, report, None)

@@ -117,3 +117,12 @@ def test_baochinhphu_has_no_guid_and_keys_by_link(vietnamese: Path) -> None:
     parsed = parse_feed((vietnamese / "baochinhphu-1.xml").read_bytes())
     assert all(e.guid is None and e.key.startswith("link:baochinhphu.vn/") for e in parsed.entries)
     assert parsed.entries[0].published == datetime(2026, 9, 5, 6, 30, tzinfo=UTC)
+
+
+def test_relative_links_resolve_against_the_feed_url() -> None:
+    data = (
+        b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
+        b"<item><title>a</title><link>/bai/1.html</link></item></channel></rss>"
+    )
+    parsed = parse_feed(data, "application/rss+xml", "https://baotinh.vn/rss/dan-van.rss")
+    assert parsed.entries[0].link == "https://baotinh.vn/bai/1.html"
