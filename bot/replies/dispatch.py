@@ -20,6 +20,7 @@ import bot.replies
 from bot.replies.model import Button, ChatContext, Reply
 from bot.replies.registry import CALLBACKS, COMMANDS, Command, unique_commands
 from bot.replies.render import MAX_MESSAGE, esc, split_html
+from bot.text.normalize import fold
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -27,8 +28,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_CALLBACK_BYTES = 64
-# Telegram command names: 1-32 of [a-z0-9_]; we accept upper case too and fold it.
-_COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{1,64}))?(?=\s|$)")
+# Telegram's own commands are [a-z0-9_]; people also type "/Tìm" or "/hộinghị", so any
+# letters are accepted and folded (case, diacritics, đ -> d) before the lookup.
+_COMMAND_RE = re.compile(r"^/(\w{1,32})(?:@(\w{1,64}))?(?=\s|$)")
 
 APOLOGY = "Xin lỗi, mình gặp trục trặc khi xử lý yêu cầu này. Bạn vui lòng thử lại sau ít phút nhé."
 UNKNOWN_COMMAND = "Mình chưa hiểu lệnh <b>/{name}</b>. Gõ /huongdan để xem các lệnh có thể dùng."
@@ -64,7 +66,7 @@ def parse_command(text: str, bot_username: str = "") -> ParsedCommand | None:
     m = _COMMAND_RE.match(stripped)
     if m is None:
         return None
-    name, target = m.group(1).lower(), m.group(2)
+    name, target = fold(m.group(1)), m.group(2)
     args = stripped[m.end() :].strip()
     if target is not None:
         ours = bool(bot_username) and target.lower() == bot_username.lower().lstrip("@")

@@ -161,6 +161,8 @@ async def press(services: Services, data: str, ctx: ChatContext = PRIVATE) -> Re
         ("/moinhat@danvanbot", ("moinhat", "", False)),
         ("/moinhat@OtherBot 5", ("moinhat", "5", True)),
         ("  /tinh\nthêm dòng", ("tinh", "thêm dòng", False)),
+        ("/Tìm dân vận", ("tim", "dân vận", False)),
+        ("/hộinghị@DanVanBot Bắc Kạn", ("hoinghi", "Bắc Kạn", False)),
     ],
 )
 def test_parse_command(text: str, expected: tuple[str, str, bool]) -> None:
@@ -169,7 +171,7 @@ def test_parse_command(text: str, expected: tuple[str, str, bool]) -> None:
     assert (parsed.name, parsed.args, parsed.addressed_to_other_bot) == expected
 
 
-@pytest.mark.parametrize("text", ["tim dân vận", "/", "/ tim", "a /tim", "/tìm x", ""])
+@pytest.mark.parametrize("text", ["tim dân vận", "/", "/ tim", "a /tim", "/-x", ""])
 def test_plain_text_is_not_a_command(text: str) -> None:
     assert dispatch.parse_command(text, "DanVanBot") is None
 
