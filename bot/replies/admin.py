@@ -165,8 +165,10 @@ class AdminStats:
     """What /thongke shows; gathered by :func:`gather_stats`, rendered by :func:`render_stats`."""
 
     totals: stats_store.Stats
-    weeks: list[tuple[date, int]]
-    per_source: list[tuple[str, int]]
+    added: list[tuple[date, int]]  # articles stored per week (is ingestion working?)
+    dated: list[tuple[date, int]]  # articles whose event/publication falls in the week
+    per_source: list[tuple[str, int]]  # configured or chat sources, busiest first
+    other_articles: int  # imported from files, or from sources since removed
     errors: list[SourceRow]
 
 
@@ -179,16 +181,23 @@ def render_stats(s: AdminStats, now: datetime) -> list[str]:
         "<b>Thống kê danvan-bot</b>",
         f"Bài trong kho: <b>{t.articles}</b> (thêm trong 7 ngày qua: {t.articles_last_7_days})",
     ]
-    most = max((n for _, n in s.weeks), default=0)
-    lines = ["<b>Bài theo tuần</b> (theo ngày diễn ra hoặc ngày đăng)"]
-    for monday, n in s.weeks:
-        bar = "▇" * (round(10 * n / most) if most else 0)
-        lines.append(f"<code>{format_date_short_vi(monday):>10}</code> {n:>4} {bar}")
-    out.append("\n".join(lines))
+    table = [f"{'Tuần':<10} {'Mới lưu':>8} {'Diễn ra':>8}"]
+    for (monday, added), (_, dated) in zip(s.added, s.dated, strict=True):
+        table.append(f"{format_date_short_vi(monday):<10} {added:>8} {dated:>8}")
+    out.append(
+        "<b>Bài theo tuần</b> (tuần bắt đầu thứ Hai)\n"
+        + "<pre>"
+        + "\n".join(table)
+        + "</pre>\n"
+        + "<i>Mới lưu: bài bot lưu trong tuần; "
+        "Diễn ra: bài có ngày sự kiện (hoặc ngày đăng) trong tuần.</i>"
+    )
 
-    if s.per_source:
+    if s.per_source or s.other_articles:
         lines = ["<b>Bài theo nguồn</b>"]
         lines += [f"• {esc(truncate(name, MAX_NAME))}: {n}" for name, n in s.per_source]
+        if s.other_articles:
+            lines.append(f"• Nhập từ tệp hoặc nguồn đã xóa: {s.other_articles}")
         out.append("\n".join(lines))
 
     src = t.sources
@@ -352,24 +361,44 @@ async def gather_stats(services: Services, now: datetime) -> AdminStats:
     totals = await stats_store.collect(db, now, weeks=WEEKS_SHOWN)
     today = now.astimezone(VN_TZ).date()
     first = week_start(today) - timedelta(weeks=WEEKS_SHOWN - 1)
+    last = week_start(today) + timedelta(days=6)
     async with db.execute(
         "SELECT sort_date, count(*) FROM articles WHERE sort_date >= ? AND sort_date <= ?"
         " GROUP BY sort_date",
-        (first.isoformat(), (week_start(today) + timedelta(days=6)).isoformat()),
+        (first.isoformat(), last.isoformat()),
     ) as cur:
-        per_day = {str(d): int(n) for d, n in await cur.fetchall()}
+        dated = {str(d): int(n) for d, n in await cur.fetchall()}
+    # added_at is UTC; Vietnam is UTC+7 all year, so '+7 hours' gives the local day.
     async with db.execute(
-        "SELECT source, count(*) AS n FROM articles GROUP BY source ORDER BY n DESC, source"
-        " LIMIT 15"
+        "SELECT date(added_at, '+7 hours') AS d, count(*) FROM articles WHERE added_at >= ?"
+        " GROUP BY d",
+        ((first - timedelta(days=1)).isoformat(),),
     ) as cur:
-        per_source = [(str(s), int(n)) for s, n in await cur.fetchall()]
+        added = {str(d): int(n) for d, n in await cur.fetchall()}
+    async with db.execute(
+        "SELECT s.name, count(a.id) AS n FROM sources s LEFT JOIN articles a ON a.source = s.name"
+        " GROUP BY s.name ORDER BY n DESC, s.name LIMIT 15"
+    ) as cur:
+        per_source = [(str(name), int(n)) for name, n in await cur.fetchall()]
+    async with db.execute(
+        "SELECT count(*) FROM articles WHERE source NOT IN (SELECT name FROM sources)"
+    ) as cur:
+        row = await cur.fetchone()
+        other = int(row[0]) if row else 0
     rows = await source_store.list_sources(db)
     errors = sorted(
         (r for r in rows if r.last_error and r.failures > 0),
         key=lambda r: r.last_fetch_at or datetime.min.replace(tzinfo=VN_TZ),
         reverse=True,
     )[:10]
-    return AdminStats(totals, weekly_counts(per_day, today), per_source, errors)
+    return AdminStats(
+        totals,
+        weekly_counts(added, today),
+        weekly_counts(dated, today),
+        per_source,
+        other,
+        errors,
+    )
 
 
 @command(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
@@ -279,18 +280,33 @@ async def test_thongke(services: Services) -> None:
         "INSERT INTO deliveries (chat_id, week, state, started_at) VALUES "
         "(1, '2026-W47', 'sent', 'x'), (2, '2026-W47', 'failed', 'x')"
     )
+    await source_store.add_source(db, "Báo <Dân vận>", "https://c.example/rss")
     answer = await say("/thongke", ADMIN, services)
     assert "Bài trong kho: 9" in answer
-    week_lines = [line for line in answer.splitlines() if line[:2].isdigit() and "/" in line[:10]]
+    week_lines = [line for line in answer.splitlines() if re.match(r"\d\d/\d\d/\d{4} ", line)]
     assert len(week_lines) == 8
-    assert week_lines[-1].startswith("23/11/2026") and "   5 " in week_lines[-1]
-    assert week_lines[-2].startswith("16/11/2026") and "   3 " in week_lines[-2]
-    assert week_lines[0].startswith("05/10/2026") and "   0" in week_lines[0]
-    assert "• Báo <Dân vận>: 5" in answer and "• thainguyen: 4" in answer
+    # Columns: week (Monday), stored that week, happened that week.
+    assert week_lines[-1].split() == ["23/11/2026", "9", "5"]
+    assert week_lines[-2].split() == ["16/11/2026", "0", "3"]
+    assert week_lines[0].split() == ["05/10/2026", "0", "0"]
+    assert "• Báo <Dân vận>: 5" in answer and "• Hỏng & hư: 0" in answer
+    assert "• Nhập từ tệp hoặc nguồn đã xóa: 4" in answer
     assert "2 đang nhận" in answer
     assert "2026-W47: 1 thành công, 1 thất bại" in answer
     assert "Hỏng & hư" in answer and "timeout <30s>" in answer
     assert "1 đang lỗi" in answer
+
+
+async def test_thongke_counts_stored_articles_by_vietnam_day(services: Services) -> None:
+    # Sunday 23:30 in Hà Nội is Sunday 16:30 UTC; Monday 00:30 there is Sunday 17:30 UTC.
+    for n, added in ((1, "2026-11-22T16:30:00+00:00"), (2, "2026-11-22T17:30:00+00:00")):
+        await services.db.execute(
+            "INSERT INTO articles (body_hash, source, title, body, summary, sort_date, level,"
+            " added_at, updated_at) VALUES (?, 'x', 't', 'b', 's', '2001-01-01', 'unknown', ?, ?)",
+            (f"h{n}", added, added),
+        )
+    stats = await admin.gather_stats(services, NOW)
+    assert stats.added[-2:] == [(date(2026, 11, 16), 1), (date(2026, 11, 23), 1)]
 
 
 async def test_thongke_on_an_empty_database(services: Services) -> None:
