@@ -608,7 +608,9 @@ class Emulator:
         self.chats: dict[int, Chat] = {}
         self.calls: list[Call] = []
         self.stats = Stats()
-        self.webhook: dict[str, Any] | None = None
+        self.webhook: dict[str, Any] | None = None  # setWebhook parameters while set
+        self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status; 0: failed)
+        self._webhook_task: asyncio.Task[None] | None = None
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (scope, lang)
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.chat_actions: list[tuple[int, str]] = []
@@ -645,6 +647,10 @@ class Emulator:
     async def stop(self) -> None:
         if self._pending_poll and not self._pending_poll.done():
             self._pending_poll.set_result("stop")
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
         if self._server is not None:
             self._server.close()
             for writer in list(self._connections):
@@ -1176,6 +1182,10 @@ class Emulator:
         if url and not url.startswith("https://") and not url.startswith("http://127.0.0.1"):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
         self.webhook = {k: v for k, v in params.items() if k != "certificate"} if url else None
+        if _bool(params, "drop_pending_updates"):
+            self._updates.clear()
+        if self.webhook is not None and (self._webhook_task is None or self._webhook_task.done()):
+            self._webhook_task = asyncio.get_running_loop().create_task(self._deliver_webhooks())
         return True
 
     def _api_deleteWebhook(self, params: dict[str, Any], chat: Chat | None) -> Any:
@@ -1183,6 +1193,31 @@ class Emulator:
         if _bool(params, "drop_pending_updates"):
             self._updates.clear()
         return True
+
+    async def _deliver_webhooks(self) -> None:
+        """POST each pending update to the webhook in order, with the secret header;
+        retry (after a short pause) until the bot answers 2xx, as Telegram does."""
+        while self.webhook is not None:
+            pending = self._deliverable()
+            if not pending:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), 1.0)
+                continue
+            update = pending[0]
+            url = str(self.webhook.get("url", ""))
+            secret = self.webhook.get("secret_token")
+            status = await _post_json(url, update, secret if isinstance(secret, str) else None)
+            self.webhook_deliveries.append((update["update_id"], status))
+            if 200 <= status < 300:
+                self._confirmed_below = max(self._confirmed_below, update["update_id"] + 1)
+                self._updates = [
+                    u for u in self._updates if u["update_id"] >= self._confirmed_below
+                ]
+                self._notify()
+            else:
+                self._notify()
+                with contextlib.suppress(TimeoutError):  # a pause before retrying
+                    await asyncio.wait_for(asyncio.Event().wait(), 0.2)
 
     def _api_getWebhookInfo(self, params: dict[str, Any], chat: Chat | None) -> Any:
         info: dict[str, Any] = {"url": "", "has_custom_certificate": False}
@@ -1499,6 +1534,37 @@ def _parse_body(content_type: str, body: bytes) -> dict[str, Any]:
                 out[name] = payload.decode(part.get_content_charset() or "utf-8")
         return out
     return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+
+
+async def _post_json(url: str, payload: dict[str, Any], secret: str | None) -> int:
+    """A minimal HTTP/1.1 POST (stdlib only); the status code, or 0 when it failed."""
+    parts = urlsplit(url)
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    headers = [
+        f"POST {parts.path or '/'}{'?' + parts.query if parts.query else ''} HTTP/1.1",
+        f"Host: {parts.netloc}",
+        "Content-Type: application/json",
+        f"Content-Length: {len(body)}",
+        "Connection: close",
+    ]
+    if secret is not None:
+        headers.append(f"X-Telegram-Bot-Api-Secret-Token: {secret}")
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(parts.hostname, parts.port or 80), 5.0
+        )
+    except (OSError, TimeoutError):
+        return 0
+    try:
+        writer.write(("\r\n".join(headers) + "\r\n\r\n").encode("latin-1") + body)
+        await writer.drain()
+        status_line = await asyncio.wait_for(reader.readline(), 10.0)
+        fields = status_line.split()
+        return int(fields[1]) if len(fields) >= 2 and fields[1].isdigit() else 0
+    except (OSError, TimeoutError, ValueError):
+        return 0
+    finally:
+        writer.close()
 
 
 async def _read_request(

@@ -468,3 +468,35 @@ async def test_json_and_multipart_bodies(emulator: Emulator) -> None:
     first, second, third = emulator.messages(user)
     assert first.plain == "json" and first.button("Sau")["callback_data"] == "s:1:1"
     assert second.plain == "multipart" and third.plain == "<b>x"
+
+
+async def test_webhook_delivery_with_secret_and_retry(bot: Bot, emulator: Emulator) -> None:
+    received: list[tuple[str, bytes]] = []
+    answers = iter([500, 200, 200])
+
+    async def receiver(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+        length = int(next(h.split(":")[1] for h in head.split("\r\n") if h.lower().startswith(
+            "content-length")))  # fmt: skip
+        body = await reader.readexactly(length)
+        secret = next((h.split(": ", 1)[1] for h in head.split("\r\n")
+                       if h.lower().startswith("x-telegram-bot-api-secret-token")), "")  # fmt: skip
+        received.append((secret, body))
+        writer.write(f"HTTP/1.1 {next(answers)} X\r\nContent-Length: 0\r\n\r\n".encode())
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(receiver, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        await bot.set_webhook(f"http://127.0.0.1:{port}/hook", secret_token="hook-secret")
+        user = emulator.add_user()
+        emulator.user_message(user, "/moinhat")
+        await emulator.wait_until(lambda: [s for _, s in emulator.webhook_deliveries] == [500, 200])
+        assert [s for s, _ in received] == ["hook-secret", "hook-secret"]  # retried after 500
+        assert b'"/moinhat"' in received[-1][1]
+        assert emulator.pending_updates() == []
+    finally:
+        await bot.delete_webhook()
+        server.close()
+        await server.wait_closed()
