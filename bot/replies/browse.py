@@ -87,14 +87,26 @@ def week_bounds(today: date) -> tuple[date, date]:
 
 
 def week_summary(
-    items: Sequence[StoredArticle], start: date, end: date, limit: int = WEEK_LIST_MAX
+    items: Sequence[StoredArticle],
+    start: date,
+    end: date,
+    limit: int = WEEK_LIST_MAX,
+    *,
+    empty_week: tuple[date, date] | None = None,
 ) -> str:
-    """This week's archive in short: how many, where, what kind, then the newest items."""
+    """A week of the archive in short: how many, where, what kind, then the newest items.
+    With ``empty_week``, ``items`` are last week's because this week has none yet."""
     span = f"{format_date_short_vi(start)} – {format_date_short_vi(end)}"
+    if empty_week is None:
+        header = f"<b>Tóm tắt tuần này</b> ({span})"
+    else:
+        this = f"{format_date_short_vi(empty_week[0])} – {format_date_short_vi(empty_week[1])}"
+        header = f"<b>Tóm tắt tuần này</b> ({this}): chưa có bài mới."
+        if items:
+            header += f"\nDưới đây là <b>tuần trước</b> ({span})."
     if not items:
         return (
-            f"<b>Tóm tắt tuần này</b> ({span})\n\n"
-            "Tuần này chưa có bài mới trong kho. Xem các bài gần nhất bằng /moinhat, "
+            f"{header}\n\nChưa có bài mới trong kho. Xem các bài gần nhất bằng /moinhat, "
             "hoặc tóm tắt một bài bằng <code>/tomtat số_bài</code>."
         )
     meetings = [a for a in items if a.meeting_kind]
@@ -102,7 +114,7 @@ def week_summary(
         p.current for a in items for p in {q.current: q for q in a.provinces}.values()
     )
     kinds = Counter(a.meeting_kind for a in meetings if a.meeting_kind)
-    lines = [f"<b>Tóm tắt tuần này</b> ({span})", ""]
+    lines = [header, ""]
     lines.append(f"• {len(items)} bài, trong đó {len(meetings)} bài về hội nghị, sự kiện.")
     if provinces:
         top = ", ".join(f"{esc(name)} ({n})" for name, n in provinces.most_common(5))
@@ -183,7 +195,12 @@ async def summary(args: str, ctx: ChatContext, services: Services) -> Reply:
     today = services.clock().astimezone(VN_TZ).date()
     start, end = week_bounds(today)
     items = await store.in_period(services.db, start, end)
-    return Reply.text(week_summary(items, start, end))
+    if items:
+        return Reply.text(week_summary(items, start, end))
+    # Early in a week there is often nothing yet: last week is what people want then.
+    last_start, last_end = start - timedelta(days=7), start - timedelta(days=1)
+    items = await store.in_period(services.db, last_start, last_end)
+    return Reply.text(week_summary(items, last_start, last_end, empty_week=(start, end)))
 
 
 @callback("t")

@@ -495,3 +495,20 @@ async def test_search_snippet_of_a_body_with_markup_is_valid_html(services: Serv
     reply = await say(services, "/tim ky tu la")
     text = visible(reply)
     assert "#4 " in text and '<b>&</b> "ký tự lạ"' in text
+
+
+async def test_summary_falls_back_to_last_week_when_this_week_is_empty(
+    services: Services,
+) -> None:
+    next_week = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # Tuesday after the fixture's week
+    later = Services(
+        services.settings, services.db, services.writer, services.gazetteer, lambda: next_week
+    )
+    text = visible(await say(later, "/tomtat"))
+    assert "Tóm tắt tuần này (30/11/2026 – 06/12/2026): chưa có bài mới." in text
+    assert "Dưới đây là tuần trước (23/11/2026 – 29/11/2026)." in text and "#3 " in text
+    far = Services(
+        services.settings, services.db, services.writer, services.gazetteer,
+        lambda: datetime(2030, 1, 1, tzinfo=UTC),
+    )  # fmt: skip
+    assert "Chưa có bài mới trong kho" in visible(await say(far, "/tomtat"))
