@@ -231,3 +231,23 @@ async def test_a_page_that_cannot_be_edited_comes_as_a_new_message(running: Runn
     msgs = await emu.wait_until(lambda: len(emu.messages(lan.id)) >= 2 and emu.messages(lan.id))
     assert "trang 2" in msgs[-1].plain
     assert "Xin lỗi" not in msgs[-1].plain
+
+
+async def test_flooding_user_gets_one_notice_then_silence(running: Running) -> None:
+    from bot.telegram.flood import FLOOD_NOTICE, FloodGuard
+
+    guard = running.app.bot_data.get("flood")
+    assert isinstance(guard, FloodGuard)
+    emu = running.emu
+    spammer = emu.add_user("Spam")
+    burst = guard.burst
+    for _ in range(burst + 3):
+        emu.user_message(spammer, "/tinh")
+    await running.barrier()  # every one of them has been handled
+    texts = [m.plain for m in emu.messages(spammer.id)]
+    answered = [t for t in texts if t != FLOOD_NOTICE]
+    notices = texts.count(FLOOD_NOTICE)
+    # Refill (1 a second) may let one more through on a very slow machine, which earns a
+    # second notice; at least one message is always dropped without a word.
+    assert (len(answered), notices) in ((burst, 1), (burst + 1, 2))
+    assert len(texts) < burst + 3
