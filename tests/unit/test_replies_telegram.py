@@ -248,6 +248,5 @@ async def test_flooding_user_gets_one_notice_then_silence(running: Running) -> N
     answered = [t for t in texts if t != FLOOD_NOTICE]
     notices = texts.count(FLOOD_NOTICE)
     # Refill (1 a second) may let one more through on a very slow machine, which earns a
-    # second notice; at least one message is always dropped without a word.
+    # second notice; otherwise the two after the notice are dropped without a word.
     assert (len(answered), notices) in ((burst, 1), (burst + 1, 2))
-    assert len(texts) < burst + 3
