@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import os
 import random
 import statistics
 import sys
@@ -190,7 +191,9 @@ def main() -> int:
         print(f"built {args.articles:,} articles in {spent:.1f} s ({path})")
     rows = asyncio.run(measure(path, args.runs))
     base = next(p95 for label, _, _, p95, _ in rows if label == "/start") or 1e-9
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\nreply latency, {args.articles:,} articles, {args.runs} runs per command")
+    print(f"(machine load average {load} on {os.cpu_count()} CPUs)")
     print("(first = the very first call on a fresh connection: cold caches)")
     head = f"{'command':<28} {'first ms':>9} {'p50 ms':>8} {'p95 ms':>8} {'p95/start':>10}"
     print(f"{head} {'html chars':>11}  p95<=50")

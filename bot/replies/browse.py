@@ -194,12 +194,12 @@ async def summary(args: str, ctx: ChatContext, services: Services) -> Reply:
         )
     today = services.clock().astimezone(VN_TZ).date()
     start, end = week_bounds(today)
-    items = await store.in_period(services.db, start, end)
+    items = await _week(services, start, end)
     if items:
         return Reply.text(week_summary(items, start, end))
     # Early in a week there is often nothing yet: last week is what people want then.
     last_start, last_end = start - timedelta(days=7), start - timedelta(days=1)
-    items = await store.in_period(services.db, last_start, last_end)
+    items = await _week(services, last_start, last_end)
     return Reply.text(week_summary(items, last_start, last_end, empty_week=(start, end)))
 
 
@@ -337,6 +337,14 @@ async def _meeting_ids(services: Services, current: str) -> list[int]:
             return [int(r[0]) for r in await cur.fetchall()]
 
     return await cached(services.db, ("meeting_ids", current), compute)
+
+
+async def _week(services: Services, start: date, end: date) -> list[StoredArticle]:
+    """A week of articles (a few hundred rows with provinces), kept until the archive
+    changes: everyone asking /tomtat on a Monday gets the same answer."""
+    return await cached(
+        services.db, ("week", start, end), lambda: store.in_period(services.db, start, end)
+    )
 
 
 async def _province_counts(services: Services, *, meetings_only: bool) -> list[tuple[str, int]]:
