@@ -217,7 +217,8 @@ async def _one_article(article_id: int, services: Services) -> Reply:
             f"Không tìm thấy bài số {article_id}. Xem các bài hiện có bằng /moinhat "
             "hoặc tìm bằng <code>/tim từ khóa</code>."
         )
-    return Reply(parts=(article_detail(article),), article_id=article.id)
+    # One article, one link: its preview (the source's picture and lead) is worth showing.
+    return Reply(parts=(article_detail(article),), article_id=article.id, link_preview=True)
 
 
 # --- /tinh ---------------------------------------------------------------------------------

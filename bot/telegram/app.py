@@ -15,7 +15,7 @@ import signal
 import sys
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import (
     BotCommand,
@@ -48,6 +48,7 @@ from bot.telegram.handlers import on_callback, on_message, on_my_chat_member
 log = logging.getLogger(__name__)
 
 RATE_LIMIT_RETRIES = 3
+DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 BOOTSTRAP_RETRIES = 5
 EXIT_NO_TOKEN = 2
 EXIT_BAD_TOKEN = 2
@@ -80,7 +81,11 @@ def _base_url(api_base_url: str) -> str:
 
 
 def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any, Any]:
-    tz = ZoneInfo(settings.digest.timezone or "Asia/Ho_Chi_Minh")
+    try:
+        tz = ZoneInfo(settings.digest.timezone or DEFAULT_TZ)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("unknown time zone %r; using %s", settings.digest.timezone, DEFAULT_TZ)
+        tz = ZoneInfo(DEFAULT_TZ)
     defaults = Defaults(
         parse_mode=ParseMode.HTML,
         link_preview_options=LinkPreviewOptions(is_disabled=True),

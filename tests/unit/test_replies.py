@@ -512,3 +512,9 @@ async def test_summary_falls_back_to_last_week_when_this_week_is_empty(
         lambda: datetime(2030, 1, 1, tzinfo=UTC),
     )  # fmt: skip
     assert "Chưa có bài mới trong kho" in visible(await say(far, "/tomtat"))
+
+
+async def test_link_previews_only_for_a_single_article(services: Services) -> None:
+    assert (await say(services, "/tomtat 1")).link_preview
+    for text in ("/moinhat", "/tim dân vận", "/hoinghi Tuyên Quang", "/tomtat"):
+        assert not (await say(services, text)).link_preview
