@@ -75,9 +75,15 @@ def bot_commands(*, include_admin: bool = False) -> list[BotCommand]:
     ]
 
 
-def _base_url(api_base_url: str) -> str:
-    # PTB appends the token directly: ".../bot" + "123:ABC" -> ".../bot123:ABC".
-    return api_base_url.rstrip("/") if api_base_url.endswith("/bot/") else api_base_url
+def api_urls(api_base_url: str) -> tuple[str, str | None]:
+    """(base_url, base_file_url) for PTB, which appends the token directly:
+    ``http://127.0.0.1:8081/bot`` + ``123:ABC``. A local Bot API server serves files
+    under ``/file/bot``; for other layouts PTB's default file URL is kept (None)."""
+    base = api_base_url.strip()
+    if base.endswith("/bot/"):
+        base = base[:-1]
+    files = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else None
+    return base, files
 
 
 def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any, Any]:
@@ -101,8 +107,10 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any
         .concurrent_updates(False)
     )
     if settings.telegram.api_base_url:
-        base = _base_url(settings.telegram.api_base_url)
-        builder = builder.base_url(base).base_file_url(base.replace("/bot", "/file/bot", 1))
+        base, files = api_urls(settings.telegram.api_base_url)
+        builder = builder.base_url(base)
+        if files:
+            builder = builder.base_file_url(files)
     app = builder.build()
     app.bot_data["settings"] = settings
     app.add_handler(MessageHandler(filters.TEXT, on_message))

@@ -27,7 +27,7 @@ from bot.replies import dispatch
 from bot.replies.model import Button, Reply
 from bot.store.articles import save_many_sync
 from bot.store.db import open_sync
-from bot.telegram.app import ALLOWED_UPDATES, bot_commands, build_application
+from bot.telegram.app import ALLOWED_UPDATES, api_urls, bot_commands, build_application
 from bot.telegram.send import keyboard
 
 EMULATOR = Path(__file__).resolve().parents[1] / "e2e" / "emulator.py"
@@ -250,3 +250,15 @@ async def test_flooding_user_gets_one_notice_then_silence(running: Running) -> N
     # Refill (1 a second) may let one more through on a very slow machine, which earns a
     # second notice; otherwise the two after the notice are dropped without a word.
     assert (len(answered), notices) in ((burst, 1), (burst + 1, 2))
+
+
+@pytest.mark.parametrize(
+    ("configured", "expected"),
+    [
+        ("http://127.0.0.1:8081/bot", ("http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/file/bot")),
+        ("http://bot.example/bot/", ("http://bot.example/bot", "http://bot.example/file/bot")),
+        ("http://127.0.0.1:9000/custom/", ("http://127.0.0.1:9000/custom/", None)),
+    ],
+)  # fmt: skip
+def test_api_base_url_forms(configured: str, expected: tuple[str, str | None]) -> None:
+    assert api_urls(configured) == expected
