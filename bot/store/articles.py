@@ -151,6 +151,7 @@ def _save(db: sqlite3.Connection, article: Article, now: datetime) -> SaveResult
         sets = ", ".join(f"{k} = :{k}" for k in values)
         db.execute(f"UPDATE articles SET {sets} WHERE id = :id", {**values, "id": article_id})
         db.execute("DELETE FROM article_provinces WHERE article_id = ?", (article_id,))
+        db.execute("DELETE FROM article_units WHERE article_id = ?", (article_id,))
         status: SaveStatus = "updated"
     else:
         values["added_at"] = _iso(now)
@@ -162,6 +163,12 @@ def _save(db: sqlite3.Connection, article: Article, now: datetime) -> SaveResult
     db.executemany(
         "INSERT OR IGNORE INTO article_provinces(article_id, name, current) VALUES (?, ?, ?)",
         [(article_id, p.name, p.current) for p in ex.provinces],
+    )
+    meeting = int(ex.meeting_kind is not None)
+    db.executemany(
+        "INSERT OR IGNORE INTO article_units(article_id, current, meeting, sort_date)"
+        " VALUES (?, ?, ?, ?)",
+        [(article_id, c, meeting, values["sort_date"]) for c in {p.current for p in ex.provinces}],
     )
     db.execute(
         "INSERT INTO article_fts(rowid, title_fold, body_fold, title_tx, body_tx)"
@@ -266,6 +273,18 @@ async def bodies(db: aiosqlite.Connection, ids: Sequence[int]) -> dict[int, str]
         return {int(r[0]): str(r[1]) for r in await cur.fetchall()}
 
 
+async def meeting_ids_in(
+    db: aiosqlite.Connection, current: str, *, limit: int = 10, offset: int = 0
+) -> list[int]:
+    """Ids of the meetings in a current unit, newest first (an index walk, no sort)."""
+    sql = (
+        "SELECT article_id FROM article_units WHERE current = ? AND meeting = 1"
+        " ORDER BY sort_date DESC, article_id DESC LIMIT ? OFFSET ?"
+    )
+    async with db.execute(sql, (current, limit, offset)) as cur:
+        return [int(r[0]) for r in await cur.fetchall()]
+
+
 async def meetings_in(
     db: aiosqlite.Connection,
     current: str,
@@ -275,19 +294,17 @@ async def meetings_in(
     offset: int = 0,
 ) -> list[StoredArticle]:
     """Meetings in a current unit (or only those naming one former unit), newest first."""
-    column, value = ("name", former) if former else ("current", current)
+    if former is None:
+        return await get_many(db, await meeting_ids_in(db, current, limit=limit, offset=offset))
     sql = (
-        _SELECT + f" WHERE a.id IN (SELECT article_id FROM article_provinces WHERE {column} = ?)"
+        _SELECT + " WHERE a.id IN (SELECT article_id FROM article_provinces WHERE name = ?)"
         " AND a.meeting_kind IS NOT NULL ORDER BY a.sort_date DESC, a.id DESC LIMIT ? OFFSET ?"
     )
-    return await _fetch(db, sql, (value, limit, offset))
+    return await _fetch(db, sql, (former, limit, offset))
 
 
 async def count_meetings_in(db: aiosqlite.Connection, current: str) -> int:
-    sql = (
-        "SELECT count(DISTINCT a.id) FROM articles a JOIN article_provinces p"
-        " ON p.article_id = a.id WHERE p.current = ? AND a.meeting_kind IS NOT NULL"
-    )
+    sql = "SELECT meetings FROM province_stats WHERE current = ?"
     async with db.execute(sql, (current,)) as cur:
         row = await cur.fetchone()
     return int(row[0]) if row else 0
@@ -296,12 +313,12 @@ async def count_meetings_in(db: aiosqlite.Connection, current: str) -> int:
 async def province_counts(
     db: aiosqlite.Connection, *, meetings_only: bool = False
 ) -> list[tuple[str, int]]:
-    """(current unit, number of articles) for every unit with at least one, largest first."""
-    where = " WHERE a.meeting_kind IS NOT NULL" if meetings_only else ""
+    """(current unit, number of articles or meetings) for every unit with at least one,
+    largest first. Reads the counts the triggers keep: no scan of the archive."""
+    column = "meetings" if meetings_only else "articles"
     sql = (
-        "SELECT p.current, count(DISTINCT p.article_id) AS n FROM article_provinces p"
-        " JOIN articles a ON a.id = p.article_id"
-        f"{where} GROUP BY p.current ORDER BY n DESC, p.current"
+        f"SELECT current, {column} FROM province_stats WHERE {column} > 0"
+        f" ORDER BY {column} DESC, current"
     )
     async with db.execute(sql) as cur:
         rows = await cur.fetchall()

@@ -160,3 +160,41 @@ def test_reopening_runs_no_migration_twice_and_refuses_newer(tmp_path: Path) -> 
     conn.close()
     with pytest.raises(SchemaTooNewError):
         open_sync(path)
+
+
+def test_unit_counts_follow_inserts_and_updates(tmp_path: Path) -> None:
+    conn = open_sync(tmp_path / "c.db")
+    g = Gazetteer.load()
+    url = "https://example.vn/a"
+    meeting = "Sáng 2/6, Ban Dân vận Tỉnh ủy Bắc Kạn và Thái Nguyên tổ chức hội nghị sơ kết."
+    store.save_many_sync(conn, [process(RawArticle(meeting, source="f", url=url), g)], NOW)
+    counts = conn.execute("SELECT current, articles, meetings FROM province_stats").fetchall()
+    assert counts == [("Thái Nguyên", 1, 1)]  # two names, one current unit: counted once
+    not_meeting = "Mô hình Dân vận khéo ở Bắc Kạn giúp người dân thoát nghèo bền vững."
+    store.save_many_sync(conn, [process(RawArticle(not_meeting, source="f", url=url), g)], NOW)
+    counts = conn.execute("SELECT current, articles, meetings FROM province_stats").fetchall()
+    assert counts == [("Thái Nguyên", 1, 0)]
+    conn.close()
+
+
+def test_migration_from_v1_backfills_units(tmp_path: Path) -> None:
+    import sqlite3
+
+    from bot.store.schema import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.executescript(f"BEGIN;\n{MIGRATIONS[0]}\nPRAGMA user_version = 1;\nCOMMIT;")
+    old.execute(
+        "INSERT INTO articles(id, body_hash, source, title, body, summary, sort_date, level,"
+        " meeting_kind, added_at, updated_at) VALUES (1, 'h', 's', 't', 'b', '', '2024-04-25',"
+        " 'province', 'so_ket', 'x', 'x')"
+    )
+    old.execute("INSERT INTO article_provinces VALUES (1, 'Bắc Kạn', 'Thái Nguyên')")
+    old.close()
+    conn = open_sync(path)
+    assert conn.execute("SELECT * FROM article_units").fetchall() == [
+        (1, "Thái Nguyên", 1, "2024-04-25")
+    ]
+    assert conn.execute("SELECT * FROM province_stats").fetchall() == [("Thái Nguyên", 1, 1)]
+    conn.close()
