@@ -141,16 +141,22 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if chat.type == ChatType.CHANNEL:
         return
     parsed = dispatch.parse_command(message.text, context.bot.username or "")
+    cmd = dispatch.find_command(parsed.name) if parsed is not None else None
     is_group = chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
-    if is_group and (parsed is None or parsed.addressed_to_other_bot):
-        return  # quiet on chatter: no database write, no API call
+    if is_group and (
+        parsed is None
+        or parsed.addressed_to_other_bot
+        or (cmd is None and not parsed.addressed_to_us)
+    ):
+        # Chatter, or another bot's command: no database write, no API call, and no
+        # flood accounting (a user spamming a dice bot must not hear from us).
+        return
     if not await _flood_allows(context, chat.id, user.id if user else chat.id):
         return
     await _remember_chat(context, chat)
     reply_to = message.reply_to_message
     reply_to_text = (reply_to.text or reply_to.caption) if reply_to else None
     is_admin = True
-    cmd = dispatch.find_command(parsed.name) if parsed is not None else None
     if is_group and cmd is not None and _may_need_admin(cmd.handler):
         is_admin = await _is_chat_admin(context, message, user)
     ctx = make_context(context, chat, user, reply_to_text=reply_to_text, is_chat_admin=is_admin)

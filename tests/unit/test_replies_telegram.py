@@ -262,3 +262,14 @@ async def test_flooding_user_gets_one_notice_then_silence(running: Running) -> N
 )  # fmt: skip
 def test_api_base_url_forms(configured: str, expected: tuple[str, str | None]) -> None:
     assert api_urls(configured) == expected
+
+
+async def test_other_bots_commands_in_groups_are_not_counted_as_flood(running: Running) -> None:
+    emu = running.emu
+    gamer = emu.add_user("Gamer")
+    group = emu.add_group("Nhóm vui", admins=[gamer])
+    for _ in range(12):
+        emu.user_message(gamer, "/roll", chat=group)  # a dice bot's command, not ours
+    emu.user_message(gamer, "/moinhat@DanVanTestBot 1", chat=group)
+    [reply] = await emu.wait_until(lambda: emu.messages(group.id), timeout=10)
+    assert "Tin mới nhất" in reply.plain
