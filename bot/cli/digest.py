@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from typing import Any
@@ -19,7 +20,7 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.digest.deliver import Report
+from bot.digest.deliver import Limits, Report
 from bot.digest.job import digest_for, send_week
 from bot.digest.schedule import IsoWeek, digest_week_at, zone
 from bot.replies.render import strip_tags
@@ -102,8 +103,9 @@ async def _send(settings: Settings, week: IsoWeek, chat: int | None) -> int:
     try:
         async with make_bot(settings) as bot:
             report = await send_week(
-                services, bot, week, chat_ids=None if chat is None else {chat}, stop=stop
-            )
+                services, bot, week, chat_ids=None if chat is None else {chat}, stop=stop,
+                limits=Limits.from_env(os.environ),
+            )  # fmt: skip
     finally:
         await services.close()
     print(_summary(week, report, stopped=stop.is_set()))

@@ -41,7 +41,7 @@ import re
 import time
 import warnings
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -88,6 +88,15 @@ class Limits:
     # must not cost everyone this week's digest.
     max_attempts: int | None = None
     retry_after_max: int = 10  # RetryAfter answers per message and run
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Limits:
+        """Defaults, with ``DANVAN_DIGEST_MAX_IN_FLIGHT`` honoured (1 makes at most one
+        message unconfirmable at a crash, at the price of rate x latency <= 1)."""
+        raw = env.get("DANVAN_DIGEST_MAX_IN_FLIGHT", "").strip()
+        if raw.isdigit() and int(raw) > 0:
+            return cls(max_in_flight=int(raw))
+        return cls()
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -111,7 +112,7 @@ class DigestTicker:
 
     def __init__(self, services: Services, limits: Limits | None = None) -> None:
         self.services = services
-        self.limits = limits
+        self.limits = limits or Limits.from_env(os.environ)
         self.stop = asyncio.Event()
         self._busy = asyncio.Lock()
 

@@ -64,14 +64,19 @@ def digests_per_chat(emulator: Emulator, header: str = HEADER) -> Counter[int]:
     return Counter(m.chat_id for m in emulator.sent if header in m.plain)
 
 
-def send_process(world: World, week: str = WEEK) -> BotProcess:
-    return BotProcess(world.emulator, world.config, args=("digest", "--week", week, "--send"))
+def send_process(world: World, week: str = WEEK, *, in_flight: int | None = None) -> BotProcess:
+    env = {"DANVAN_DIGEST_MAX_IN_FLIGHT": str(in_flight)} if in_flight else {}
+    return BotProcess(
+        world.emulator, world.config, env=env, args=("digest", "--week", week, "--send")
+    )
 
 
 async def test_sigkill_mid_fanout_then_restart_sends_each_digest_once(tmp_path: Path) -> None:
     async with running_world(tmp_path / "w", start=False) as world:
         ids = add_subscribers(world.database, 300)
-        first = send_process(world)
+        # One send in flight at a time, so "at most one repeated" holds however loaded the
+        # machine is (by default more may be in flight when round trips exceed 34 ms).
+        first = send_process(world, in_flight=1)
         await first.start(wait_polling=False)
         await world.emulator.wait_until(lambda: len(world.emulator.sent) >= 100, timeout=60)
         await first.kill()
