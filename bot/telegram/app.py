@@ -66,6 +66,21 @@ To try every command without Telegram, run: danvan-bot chat
 không cần Telegram, hãy chạy: danvan-bot chat)"""
 
 
+class _NoTracebackWhenGivingUp(logging.Filter):
+    """PTB logs a full traceback when it gives up reaching the Bot API (unreachable, bad
+    token); run_bot reports those in one line, so the traceback is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "Network Retry Loop" in message and ("Aborting" in message):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+logging.getLogger("telegram.ext").addFilter(_NoTracebackWhenGivingUp())
+
+
 def bot_commands(*, include_admin: bool = False) -> list[BotCommand]:
     """The command menu, in Vietnamese, from the registry."""
     return [
