@@ -164,6 +164,12 @@ _V2_UNITS_AND_COUNTS = """
 """
 
 
-MIGRATIONS: list[Migration] = [_V1_INITIAL, _V2_UNITS_AND_COUNTS]
+# v3: an admin's pause of a source (/nguon tamdung) survives restarts; before, the start-up
+# sync of [[sources]] from the config re-enabled it.
+_V3_SOURCE_ADMIN_PAUSE = """
+        ALTER TABLE sources ADD COLUMN admin_paused INTEGER NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS: list[Migration] = [_V1_INITIAL, _V2_UNITS_AND_COUNTS, _V3_SOURCE_ADMIN_PAUSE]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -87,8 +87,9 @@ def _row(r: Sequence[Any]) -> SourceRow:
 async def sync_config_sources(db: aiosqlite.Connection, sources: Sequence[SourceSettings]) -> None:
     """Upsert the configured sources by name; disable config sources no longer configured.
 
-    Sources added from chat (origin 'chat') are left alone. A changed URL forgets the
-    validators (ETag/Last-Modified) of the old one and makes the source due now.
+    Sources added from chat (origin 'chat') are left alone, and a source an admin paused
+    stays paused. A changed URL forgets the validators (ETag/Last-Modified) of the old one
+    and makes the source due now.
     """
     # Single statements, no explicit transaction: the aiosqlite connection is shared by
     # concurrent coroutines, and a BEGIN here could collide with another's transaction.
@@ -100,8 +101,8 @@ async def sync_config_sources(db: aiosqlite.Connection, sources: Sequence[Source
         "  last_modified = CASE WHEN url = excluded.url THEN last_modified END,"
         "  next_due_at = CASE WHEN url = excluded.url THEN next_due_at END,"
         "  url = excluded.url, province = excluded.province,"
-        "  interval_minutes = excluded.interval_minutes, enabled = excluded.enabled,"
-        "  origin = 'config'",
+        "  interval_minutes = excluded.interval_minutes,"
+        "  enabled = excluded.enabled AND NOT admin_paused, origin = 'config'",
         [(s.name, s.url, s.province, s.interval_minutes, int(s.enabled)) for s in sources],
     )
     names = [s.name for s in sources]
@@ -129,7 +130,11 @@ async def add_source(
 
 
 async def set_enabled(db: aiosqlite.Connection, name: str, enabled: bool) -> bool:
-    cur = await db.execute("UPDATE sources SET enabled = ? WHERE name = ?", (int(enabled), name))
+    """An admin's pause or resume; a pause outlives restarts (the config sync keeps it)."""
+    cur = await db.execute(
+        "UPDATE sources SET enabled = ?, admin_paused = ? WHERE name = ?",
+        (int(enabled), int(not enabled), name),
+    )
     return cur.rowcount > 0
 
 

@@ -546,3 +546,16 @@ async def test_deferred_pages_are_fetched_next_round_despite_validators(
     assert "if-none-match" not in server.hits("/rss")[1]
     third = (await fetch_all(services))["tinh"]
     assert third.outcome == "unchanged"  # complete now: validators kept, 304
+
+
+async def test_admin_pause_survives_the_config_sync(tmp_path, open_services):
+    settings = make_settings(tmp_path, {"a": "https://a.example/rss"})
+    services = await open_services(settings)
+    assert await store.set_enabled(services.db, "a", False)
+    await store.sync_config_sources(services.db, settings.sources)  # as at the next start
+    row = await store.get_source(services.db, "a")
+    assert row is not None and not row.enabled
+    await store.set_enabled(services.db, "a", True)
+    await store.sync_config_sources(services.db, settings.sources)
+    row = await store.get_source(services.db, "a")
+    assert row is not None and row.enabled
