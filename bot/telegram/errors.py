@@ -6,7 +6,14 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    NetworkError,
+    TelegramError,
+)
 from telegram.ext import ContextTypes
 
 from bot.replies.dispatch import APOLOGY
@@ -57,6 +64,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.info("chat %s migrated to %s", chat_id, error.new_chat_id)
         return
 
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        # Timed out or connection trouble: a timed-out send may well have been delivered,
+        # and an apology would take the same broken road. Log it and move on.
+        log.warning("network trouble while answering chat %s: %s", chat_id, error)
+        return
     if update is None:
         # Polling trouble (network, Telegram 5xx): PTB retries on its own.
         log.warning("error while fetching updates: %s", error)

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Chat, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import TelegramError
+from telegram.error import ChatMigrated, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.replies import dispatch
 from bot.replies.model import ChatContext
 from bot.replies.registry import CALLBACKS
-from bot.telegram.chats import mark_inactive, record_chat
+from bot.telegram.chats import mark_inactive, migrate_chat, record_chat
 from bot.telegram.send import answer_press, send_reply
 
 if TYPE_CHECKING:
@@ -163,13 +163,20 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     reply = await dispatch.handle_text(message.text, ctx, services_of(context))
     if reply is None:
         return
-    await send_reply(
-        context.bot,
-        chat.id,
-        reply,
-        reply_to=message.message_id if is_group else None,
-        thread_id=message.message_thread_id if message.is_topic_message else None,
-    )
+    try:
+        await send_reply(
+            context.bot,
+            chat.id,
+            reply,
+            reply_to=message.message_id if is_group else None,
+            thread_id=message.message_thread_id if message.is_topic_message else None,
+        )
+    except ChatMigrated as exc:
+        # The group became a supergroup: move the chat (subscriptions follow), answer there.
+        services = services_of(context)
+        await migrate_chat(services.db, chat.id, exc.new_chat_id, services.clock())
+        forget_chat(context.application.bot_data, chat.id)
+        await send_reply(context.bot, exc.new_chat_id, reply)
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

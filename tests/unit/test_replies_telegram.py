@@ -176,6 +176,9 @@ async def test_group_migrated_to_supergroup_moves_the_chat(running: Running) -> 
     await running.barrier()
     assert await running.chat_row(group.id) is None
     assert await running.chat_row(new.id) == (new.id, "supergroup", 1)
+    # The answer that bounced off the old id was sent to the supergroup instead.
+    [answer] = emu.messages(new.id)
+    assert "Số bài theo tỉnh, thành phố" in answer.plain
 
 
 async def test_removed_from_group_marks_it_inactive(running: Running) -> None:
