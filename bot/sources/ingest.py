@@ -25,6 +25,7 @@ from bot.sources.pages import extract_main_text
 from bot.sources.schedule import next_due
 from bot.store import sources as store
 from bot.store.sources import SeenEntry, SourceRow
+from bot.text.normalize import fold
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +82,21 @@ class _Work:
     seen: SeenEntry | None
 
 
+def article_text(teaser: str, page_text: str | None) -> str:
+    """The page's text when it says clearly more, led by the teaser unless the page has it.
+
+    A feed teaser is usually the article's lead ("Chiều 8/7, Ban Dân vận..."), which many
+    sites print outside the container the extractor keeps; it carries the event date.
+    """
+    if not page_text or len(page_text) < PAGE_MIN_GAIN * len(teaser):
+        return teaser
+    if not teaser or " ".join(fold(teaser).split()) in " ".join(fold(page_text).split()):
+        return page_text
+    return f"{teaser}\n\n{page_text}"
+
+
 def _raw(entry: FeedEntry, source: SourceRow, page_text: str | None) -> RawArticle:
-    text = entry.text
-    if page_text and len(page_text) >= PAGE_MIN_GAIN * len(text):
-        text = page_text
+    text = article_text(entry.text, page_text)
     return RawArticle(
         text=text or entry.title,
         source=source.name,

@@ -454,6 +454,8 @@ async def test_teaser_entries_get_the_article_page(server, tmp_path, open_servic
     async with services.db.execute("SELECT body FROM articles ORDER BY id") as cur:
         bodies = [r[0] for r in await cur.fetchall()]
     assert any("toàn tỉnh có 312 mô hình được công nhận" in b for b in bodies)
+    # The teaser is the lead the page prints outside its article container: kept, first.
+    assert any(b.startswith("Chiều 8/7, Ban Dân vận Tỉnh ủy") for b in bodies)
     assert any("186 ngôi nhà cho hộ nghèo" in b for b in bodies)
     assert not any("Các tin khác" in b or "Tin liên quan" in b for b in bodies)
     assert all("Mozilla" not in h.get("user-agent", "") for _p, h in server.requests)
