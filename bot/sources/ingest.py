@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +21,7 @@ from bot.articles.pipeline import process
 from bot.config import FetchSettings
 from bot.services import Services
 from bot.sources.feeds import FeedEntry, parse_feed
-from bot.sources.http import PAGE_ACCEPT, Fetcher, FetchResult
+from bot.sources.http import PAGE_ACCEPT, Fetcher
 from bot.sources.pages import extract_main_text
 from bot.sources.schedule import next_due
 from bot.store import sources as store
@@ -128,19 +129,26 @@ async def _page_text(fetcher: Fetcher, url: str, max_bytes: int) -> str | None:
     if ctype and "html" not in ctype:
         return None
     try:
-        markup = result.body.decode(_charset(result), errors="replace")
-    except LookupError:
+        markup = result.body.decode(page_charset(result.content_type, result.body), "replace")
+    except LookupError:  # an encoding name Python does not know
         markup = result.body.decode("utf-8", errors="replace")
     return await asyncio.to_thread(extract_main_text, markup) or None
 
 
-def _charset(result: FetchResult) -> str:
-    ctype = result.content_type or ""
-    for part in ctype.split(";")[1:]:
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def page_charset(content_type: str | None, body: bytes) -> str:
+    """The page's encoding: HTTP header, else ``<meta charset>`` near the top, else UTF-8."""
+    for part in (content_type or "").split(";")[1:]:
         key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
+        if key.lower() == "charset" and value.strip("\"' "):
             return value.strip("\"' ")
-    return "utf-8"
+    m = _META_CHARSET.search(body[:4096])
+    declared = m.group(1).decode("ascii") if m else "utf-8"
+    # A <meta> readable as ASCII cannot be in UTF-16/32: the declaration lies (as
+    # vietnambiz's feeds do); the bytes are UTF-8.
+    return "utf-8" if declared.lower().startswith(("utf-16", "utf-32", "ucs")) else declared
 
 
 class Ingester:

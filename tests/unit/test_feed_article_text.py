@@ -21,3 +21,15 @@ def test_page_that_has_the_lead_is_used_alone() -> None:
     page = f"{LEAD.upper()}\n\n{BODY}"  # case and diacritic variants still match
     assert article_text(LEAD, page) == page
     assert article_text("", BODY) == BODY
+
+
+def test_page_charset() -> None:
+    from bot.sources.ingest import page_charset
+
+    assert page_charset("text/html; charset=windows-1258", b"") == "windows-1258"
+    assert page_charset('text/html; charset="UTF-8"', b"") == "UTF-8"
+    meta = b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-16">'
+    assert page_charset("text/html", meta) == "utf-8"  # readable as ASCII: not UTF-16
+    assert page_charset(None, meta.replace(b"utf-16", b"windows-1258")) == "windows-1258"
+    assert page_charset(None, b"<meta charset='windows-1252'>") == "windows-1252"
+    assert page_charset(None, b"<html>") == "utf-8"
