@@ -40,6 +40,18 @@ class FeedEntry:
     content_hash: str  # changes when title, link or text change
 
     @property
+    def alias(self) -> str | None:
+        """The link key of a guid-keyed entry: some sites regenerate guids on every build."""
+        if self.key.startswith("guid:"):
+            curl = canonical_url(self.link)
+            return "link:" + curl[:500] if curl else None
+        return None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (self.key, self.alias) if self.alias else (self.key,)
+
+    @property
     def is_teaser(self) -> bool:
         return len(self.text) < TEASER_CHARS
 

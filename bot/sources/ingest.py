@@ -228,10 +228,11 @@ class Ingester:
         report.notes.extend(parsed.notes)
         report.entries = len(parsed.entries)
 
-        seen = await store.seen_entries(db, source.id, [e.key for e in parsed.entries])
+        keys = [k for e in parsed.entries for k in e.keys]
+        seen = await store.seen_entries(db, source.id, keys)
         todo: list[_Work] = []
         for entry in parsed.entries:
-            before = seen.get(entry.key)
+            before = seen.get(entry.key) or (seen.get(entry.alias) if entry.alias else None)
             if before is not None and before.content_hash == entry.content_hash:
                 report.unchanged += 1
             else:
@@ -249,7 +250,7 @@ class Ingester:
         for work, outcome in zip(ready, processed, strict=True):
             if isinstance(outcome, Exception):
                 report.errors += 1
-                rows.append((work.entry.key, None, work.entry.content_hash))
+                rows.extend((k, None, work.entry.content_hash) for k in work.entry.keys)
                 continue
             res = next(saved)
             if res.status == "new":
@@ -258,7 +259,7 @@ class Ingester:
                 report.updated += 1
             else:
                 report.duplicates += 1
-            rows.append((work.entry.key, res.id, work.entry.content_hash))
+            rows.extend((k, res.id, work.entry.content_hash) for k in work.entry.keys)
         await store.record_entries(db, source.id, rows, now)
         # With entries left for the next round, forget the validators: a 304 then would
         # hide them until the feed changes.

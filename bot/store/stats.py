@@ -35,7 +35,7 @@ class FailingSource:
 class Stats:
     articles: int
     articles_last_7_days: int
-    feed_entries: int
+    feed_entries: int  # feed items imported (per source), however many keys each has
     sources: dict[str, int]  # ok | failing | disabled | never_fetched
     subscribers: dict[str, int]  # active | paused | inactive
     deliveries: tuple[WeekDeliveries, ...] = ()  # newest week first
@@ -64,7 +64,15 @@ async def collect(db: aiosqlite.Connection, now: datetime, *, weeks: int = 8) ->
         )
         or 0
     )
-    entries = int(await _one(db, "SELECT count(*) FROM feed_entries") or 0)
+    # Distinct (source, article): a guid-keyed entry is also remembered under its link.
+    entries = int(
+        await _one(
+            db,
+            "SELECT count(*) FROM (SELECT DISTINCT source_id,"
+            " coalesce(article_id, entry_key) FROM feed_entries)",
+        )
+        or 0
+    )
 
     sources = dict.fromkeys(SOURCE_STATES, 0)
     sql = (
