@@ -178,7 +178,8 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         cap = max_bytes if max_bytes is not None else self.settings.max_bytes
         started = time.monotonic()
-        async with self._global, self._host_slot(url):
+        # Host slot first: a task waiting for a busy host must not hold a global slot.
+        async with self._host_slot(url), self._global:
             try:
                 async with asyncio.timeout(float(self.settings.timeout_seconds)):
                     result = await self._get(url, headers, cap)

@@ -41,3 +41,27 @@ async def test_bad_urls_are_reported_not_raised() -> None:
             result = await fetcher.fetch(url)
             assert result.error, url
             assert result.status == 0
+
+
+async def test_a_busy_host_does_not_starve_the_others() -> None:
+    """Global 2 slots, 1 per host: five requests to a stalled host leave room for another."""
+    import asyncio
+
+    stalled = asyncio.Event()
+    other_done = asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "203.162.4.191":
+            await stalled.wait()
+        else:
+            other_done.set()
+        return httpx.Response(200, content=b"<rss/>")
+
+    settings = FetchSettings(concurrency=2, per_host=1, allow_private_hosts=True)
+    async with Fetcher(settings, transport=httpx.MockTransport(handler)) as fetcher:
+        busy = [asyncio.create_task(fetcher.fetch(f"{PUBLIC}/{i}")) for i in range(5)]
+        other = asyncio.create_task(fetcher.fetch("http://203.162.4.192/rss"))
+        await asyncio.wait_for(other_done.wait(), timeout=5)
+        assert (await other).ok
+        stalled.set()
+        assert all(r.ok for r in await asyncio.gather(*busy))
