@@ -68,6 +68,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Timed out or connection trouble: a timed-out send may well have been delivered,
         # and an apology would take the same broken road. Log it and move on.
         log.warning("network trouble while answering chat %s: %s", chat_id, error)
+        log.debug("network trouble, details", exc_info=error)
         return
     if update is None:
         # Polling trouble (network, Telegram 5xx): PTB retries on its own.
