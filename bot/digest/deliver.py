@@ -156,7 +156,9 @@ class TokenBucket:
                 await asyncio.sleep(slot - now)
             started = time.monotonic()
             self._recent.append(started)
-            self._next = max(slot, started - self.interval / 2) + self.interval
+            following = max(slot, started - self.interval / 2) + self.interval
+            # max(): a pause() that came while this task slept must survive.
+            self._next = max(self._next, following)
 
     def pause(self, seconds: float) -> None:
         self._next = max(self._next, time.monotonic() + seconds)

@@ -230,3 +230,42 @@ async def test_sigterm_to_the_bot_during_a_fanout_sends_nothing_twice(tmp_path: 
         )
         per_chat = digests_per_chat(world.emulator, header)
         assert set(per_chat) == set(ids) and set(per_chat.values()) == {1}
+
+
+@needs_bot
+async def test_failures_through_the_real_processes(tmp_path: Path) -> None:
+    """Subscribed in the running bot; then the sending process meets a blocked chat (403),
+    a 429 and a group that became a supergroup."""
+    async with running_world(tmp_path / "w") as world:
+        blocked, slow, admin = world.person("Bị chặn"), world.person("Chậm"), world.person("Hà")
+        group = world.group("Nhóm sắp nâng cấp", admins=[admin])
+        for person in (blocked, slow, admin.in_chat(group)):
+            (reply,) = await person.send("/dangky")
+            assert "Bản tin tiếp theo:" in reply.plain
+        emu = world.emulator
+        emu.inject_failure("blocked", blocked.chat.id)
+        emu.inject_failure("retry_after", slow.chat.id, times=1, retry_after=1)
+        supergroup = emu.migrate_group(group)
+
+        proc = send_process(world)
+        await proc.start(wait_polling=False)
+        assert await proc.wait_exit(timeout=60) == 0, proc.output
+        assert "1 deactivated" in proc.output and "1 migrated" in proc.output
+        per_chat = digests_per_chat(emu)
+        assert per_chat == {slow.chat.id: 1, supergroup.id: 1}
+        slow_calls = [
+            c for c in emu.calls_to("sendMessage")
+            if int(c.params["chat_id"]) == slow.chat.id and HEADER in str(c.params.get("text"))
+        ]  # fmt: skip
+        assert [c.status for c in slow_calls] == [429, 200]
+        assert slow_calls[1].at - slow_calls[0].at >= 0.95
+
+        db = sqlite3.connect(world.database)
+        try:
+            subs = dict(db.execute("SELECT chat_id, active FROM subscriptions").fetchall())
+        finally:
+            db.close()
+        assert subs == {blocked.chat.id: 0, slow.chat.id: 1, supergroup.id: 1}
+        # The moved subscription answers in the new supergroup too.
+        (settings,) = await admin.in_chat(supergroup).send("/caidat")
+        assert "Đang nhận bản tin" in settings.plain

@@ -35,3 +35,16 @@ async def test_pause_holds_every_sender() -> None:
 def test_redact_hides_tokens() -> None:
     text = "POST https://api.telegram.org/bot123456:AAE-x_y/sendMessage failed"
     assert redact(text) == "POST https://api.telegram.org/bot<token>/sendMessage failed"
+
+
+async def test_pause_during_a_sleeping_acquire_is_kept() -> None:
+    """A 429 seen by one sender while another sleeps in acquire() still pauses the next."""
+    bucket = TokenBucket(rate=10.0)
+    await bucket.acquire()
+    sleeper = asyncio.create_task(bucket.acquire())  # sleeps ~0.1 s for its slot
+    await asyncio.sleep(0)
+    bucket.pause(0.5)
+    await sleeper
+    started = time.monotonic()
+    await bucket.acquire()
+    assert time.monotonic() - started >= 0.35
