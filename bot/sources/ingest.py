@@ -13,7 +13,7 @@ import random
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.articles.model import Article, RawArticle
@@ -96,14 +96,22 @@ def article_text(teaser: str, page_text: str | None) -> str:
     return f"{teaser}\n\n{page_text}"
 
 
-def _raw(entry: FeedEntry, source: SourceRow, page_text: str | None) -> RawArticle:
+# A publication date further ahead than this is a feed's mistake (zone, typo), not news
+# from the future: dropped, so the article does not sit on top of /latest for years.
+FUTURE_SLACK = timedelta(days=1)
+
+
+def _raw(entry: FeedEntry, source: SourceRow, page_text: str | None, now: datetime) -> RawArticle:
     text = article_text(entry.text, page_text)
+    published = entry.published
+    if published is not None and published > now + FUTURE_SLACK:
+        published = None
     return RawArticle(
         text=text or entry.title,
         source=source.name,
         title=entry.title or None,
         url=entry.link,
-        published=entry.published,
+        published=published,
         guid=entry.guid,
         province_hint=source.province,
     )
@@ -240,7 +248,8 @@ class Ingester:
 
         pages, deferred = await self._fetch_pages(todo, report)
         ready = [w for w in todo if w.entry.key not in deferred]
-        raws = [_raw(w.entry, source, pages.get(w.entry.key)) for w in ready]
+        started = self.services.clock()
+        raws = [_raw(w.entry, source, pages.get(w.entry.key), started) for w in ready]
         processed = await asyncio.to_thread(_process_all, raws, self.services)
 
         articles = [a for a in processed if isinstance(a, Article)]

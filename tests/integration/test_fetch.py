@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from bot.store import sources as store
 from bot.store.articles import count
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+# Every test runs at this instant, whatever the machine's date: feed dates are from 2026.
+CLOCK = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -113,7 +116,7 @@ async def open_services() -> AsyncIterator[Callable[[Settings], object]]:
     opened: list[Services] = []
 
     async def opener(settings: Settings) -> Services:
-        services = await Services.open(settings)
+        services = await Services.open(settings, clock=lambda: CLOCK)
         opened.append(services)
         await store.sync_config_sources(services.db, settings.sources)
         return services
@@ -576,3 +579,16 @@ async def test_regenerated_guids_are_recognised_by_link(server, tmp_path, open_s
         assert (report.new, report.updated, report.unchanged) == (0, 0, 4)
     assert await feed_entry_count(services) == rows_before  # no row per build
     assert await count(services.db) == 4
+
+
+async def test_dates_in_the_future_are_dropped(server, tmp_path, open_services):
+    body = (FIXTURES / "feeds" / "danvan.xml").read_text("utf-8").replace("{BASE}", server.base)
+    body = body.replace("Thu, 09 Jul 2026 15:20:00 +0700", "Thu, 09 Jul 2099 15:20:00 +0700")
+    server.static("/rss", body.encode(), "application/rss+xml")
+    services = await open_services(make_settings(tmp_path, {"tinh": f"{server.base}/rss"}))
+    await fetch_all(services)
+    async with services.db.execute(
+        "SELECT published FROM articles WHERE title LIKE 'Hội nghị sơ kết%'"
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None and row[0] is None

@@ -60,7 +60,7 @@ async def test_polling_job_runs_a_round_on_the_job_queue(feed_url: str, tmp_path
         fetch=FetchSettings(allow_private_hosts=True, fetch_pages=False, interval_minutes=30),
         sources=(SourceSettings(name="tinh", url=f"{feed_url}/rss"),),
     )
-    services = await Services.open(settings)
+    services = await Services.open(settings, clock=lambda: datetime(2026, 11, 23, tzinfo=UTC))
     app = ApplicationBuilder().token("123:TEST").build()
     job_queue = app.job_queue
     assert job_queue is not None
