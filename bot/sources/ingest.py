@@ -191,7 +191,10 @@ class Ingester:
         except Exception as exc:
             log.exception("source %s failed unexpectedly", source.name)
             report.outcome, report.error = "failed", f"internal error: {type(exc).__name__}: {exc}"
-            await self._failed(source, report, None)
+            try:
+                await self._failed(source, report, None)
+            except Exception:  # the database itself is in trouble: still report, never raise
+                log.exception("could not record the failure of source %s", source.name)
         report.elapsed = loop.time() - started
         if report.outcome == "failed":
             log.warning("source %s (%s): %s", source.name, source.url, report.error)

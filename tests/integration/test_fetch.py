@@ -592,3 +592,31 @@ async def test_dates_in_the_future_are_dropped(server, tmp_path, open_services):
     ) as cur:
         row = await cur.fetchone()
     assert row is not None and row[0] is None
+
+
+async def test_a_bug_on_one_source_is_reported_and_the_round_goes_on(
+    server, tmp_path, open_services, monkeypatch
+):
+    server.feed("/a", "danvan.xml")
+    server.feed("/b", "teasers.xml")
+    settings = make_settings(tmp_path, {"a": f"{server.base}/a", "b": f"{server.base}/b"})
+    services = await open_services(settings)
+    from bot.sources import feeds as feeds_module
+
+    real = feeds_module.parse_feed
+
+    def flaky(data: bytes, *args: object) -> object:
+        if b"teaser" in data:
+            raise RuntimeError("bug in the parser")
+        return real(data, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("bot.sources.ingest.parse_feed", flaky)
+
+    async def broken_record_failure(*args: object, **kwargs: object) -> None:
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr("bot.store.sources.record_failure", broken_record_failure)
+    reports = await fetch_all(services)
+    assert reports["a"].new == 4
+    assert reports["b"].outcome == "failed"
+    assert reports["b"].error == "internal error: RuntimeError: bug in the parser"
