@@ -29,6 +29,7 @@ from bot.replies.render import esc
 from bot.store import deliveries, subscriptions
 from bot.store.subscriptions import Subscription
 from bot.text.dates import format_datetime_vi
+from bot.text.normalize import fold
 from bot.text.provinces import Gazetteer
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ ADMIN_ONLY = (
 USAGE = (
     "Cú pháp: <code>/dangky [thứ] [giờ] [tỉnh...]</code>\n"
     "Ví dụ: <code>/dangky</code> (mặc định), <code>/dangky thứ hai 7h</code>, "
-    "<code>/dangky cn 19h30 Bắc Kạn, Cao Bằng</code>"
+    "<code>/dangky cn 19h30 Bắc Kạn, Cao Bằng</code>, <code>/dangky tất cả</code> (mọi tỉnh)"
 )
 
 
@@ -57,6 +58,7 @@ class Request:
     provinces: tuple[str, ...]  # current units, in the order typed
     renamed: tuple[tuple[str, str], ...]  # (typed former name, current unit)
     unknown: tuple[str, ...]
+    all_provinces: bool = False  # "tất cả": back to every province
 
 
 def parse_request(text: str, gazetteer: Gazetteer) -> Request:
@@ -70,9 +72,13 @@ def parse_request(text: str, gazetteer: Gazetteer) -> Request:
     provinces: list[str] = []
     renamed: list[tuple[str, str]] = []
     unknown: list[str] = []
+    all_provinces = False
     i = 0
     while i < len(words):
         matched = 0
+        if fold(" ".join(words[i : i + 2])) in ("tat ca", "ca nuoc"):
+            all_provinces, i = True, i + 2
+            continue
         for span in range(min(_MAX_SPAN, len(words) - i), 0, -1):
             chunk = " ".join(words[i : i + span])
             if span <= 2 and weekday is None and (day := parse_weekday(chunk)) is not None:
@@ -95,7 +101,7 @@ def parse_request(text: str, gazetteer: Gazetteer) -> Request:
         else:
             unknown.append(words[i])
             i += 1
-    return Request(weekday, at, tuple(provinces), tuple(renamed), tuple(unknown))
+    return Request(weekday, at, tuple(provinces), tuple(renamed), tuple(unknown), all_provinces)
 
 
 def _default_weekday(services: Services) -> int:
@@ -173,7 +179,7 @@ async def dangky(args: str, ctx: ChatContext, services: Services) -> Reply:
         keep.weekday if keep else _default_weekday(services)
     )  # fmt: skip
     at = format_clock(req.at) if req.at else (keep.time if keep else defaults.time)
-    provinces = req.provinces if req.provinces else (keep.provinces if keep else ())
+    provinces = req.provinces or (() if req.all_provinces or not keep else keep.provinces)
     sub = await subscriptions.subscribe(
         services.db,
         ctx.chat_id,
@@ -262,8 +268,6 @@ def _province_buttons(
 
 def current_units(gazetteer: Gazetteer) -> list[str]:
     """The 34 current units, in Vietnamese alphabetical order (by folded name)."""
-    from bot.text.normalize import fold
-
     return sorted(gazetteer.current, key=lambda n: (fold(n), n))
 
 

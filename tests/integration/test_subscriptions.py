@@ -95,6 +95,11 @@ async def test_dangky_with_arguments_and_former_names(services: Services) -> Non
     sub = await subscriptions.get(services.db, 101)
     assert sub is not None and (sub.weekday, sub.time) == (2, "19:30")
     assert sub.provinces == ("Thái Nguyên", "Cao Bằng")
+    # "tất cả" goes back to every province.
+    reply = await subscribe.dangky("tat ca", private(), services)
+    assert "tất cả tỉnh, thành phố" in reply.parts[0]
+    sub = await subscriptions.get(services.db, 101)
+    assert sub is not None and sub.provinces == () and sub.weekday == 2
 
 
 async def test_dangky_rejects_what_it_does_not_understand(services: Services) -> None:
