@@ -317,9 +317,11 @@ _HONORIFIC = (
     r"(?:GS|PGS|TS|ThS|NGƯT|NSND|NSƯT)[.\s]*(?:TS\.?\s*)?)"
 )
 _PERSON = r"[A-ZÀ-ỸĐ][\wÀ-ỹ’'`]*(?:\s+[A-ZÀ-ỸĐ][\wÀ-ỹ’'`]*){1,4}"
+# Words that start a title or an organisation, never a name ("Chủ [tịch]", "Phó", "Bộ").
+# "Chính", "Trung", "Đại", "Thường" are left out: they are common given names.
 _TITLE_WORDS = frozenset(
-    """phó ủy uỷ chủ trưởng bí giám thường chánh tổng thiếu đại trung thượng chính tư
-    ban bộ sở hội ubnd hđnd mttq tỉnh huyện xã ủy viên cục vụ viện trường""".split()
+    """phó ủy uỷ chủ trưởng bí giám chánh tổng ubnd hđnd mttq bộ sở cục vụ viện
+    ban hội tỉnh huyện xã phường quận""".split()
 )
 _CHAIR_VERB = re.compile(r"(?:đồng\s+)?chủ\s+trì", re.IGNORECASE)
 # Chairs named after the verb: "Chủ trì hội nghị có ...", "dưới sự chủ trì của ...".
