@@ -13,6 +13,7 @@ from telegram.error import (
     Forbidden,
     NetworkError,
     TelegramError,
+    TimedOut,
 )
 from telegram.ext import ContextTypes
 
@@ -28,6 +29,18 @@ CONFLICT_MESSAGE = (
     "'Conflict'). Stopping this one instead of fighting over updates: stop the other "
     "instance (or its webhook) and start again."
 )
+
+
+def _delivery_unknown(error: BaseException | None) -> bool:
+    """No answer came back from Telegram (as opposed to an error answer such as a 5xx)."""
+    if isinstance(error, TimedOut):
+        return True
+    # PTB wraps transport failures as NetworkError("httpx.<Error>: ...").
+    return (
+        isinstance(error, NetworkError)
+        and not isinstance(error, BadRequest)
+        and str(error).startswith("httpx.")
+    )
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -64,9 +77,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.info("chat %s migrated to %s", chat_id, error.new_chat_id)
         return
 
-    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
-        # Timed out or connection trouble: a timed-out send may well have been delivered,
-        # and an apology would take the same broken road. Log it and move on.
+    if _delivery_unknown(error):
+        # Timed out, or the connection broke before an answer: the send may well have been
+        # delivered, and an apology would take the same broken road. Log it and move on.
         log.warning("network trouble while answering chat %s: %s", chat_id, error)
         log.debug("network trouble, details", exc_info=error)
         return
