@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bot.articles.model import StoredArticle
-from bot.replies._cache import cached
 from bot.replies.model import Button, ChatContext, Reply
 from bot.replies.registry import callback, command
 from bot.replies.render import esc, truncate
@@ -194,12 +193,12 @@ async def summary(args: str, ctx: ChatContext, services: Services) -> Reply:
         )
     today = services.clock().astimezone(VN_TZ).date()
     start, end = week_bounds(today)
-    items = await _week(services, start, end)
+    items = await store.in_period(services.db, start, end)
     if items:
         return Reply.text(week_summary(items, start, end))
     # Early in a week there is often nothing yet: last week is what people want then.
     last_start, last_end = start - timedelta(days=7), start - timedelta(days=1)
-    items = await _week(services, last_start, last_end)
+    items = await store.in_period(services.db, last_start, last_end)
     return Reply.text(week_summary(items, last_start, last_end, empty_week=(start, end)))
 
 
@@ -226,7 +225,7 @@ async def _one_article(article_id: int, services: Services) -> Reply:
 
 @command("tinh", "provinces", description="Số bài theo tỉnh, thành phố")
 async def provinces(args: str, ctx: ChatContext, services: Services) -> Reply:
-    counts = await _province_counts(services, meetings_only=False)
+    counts = await store.province_counts(services.db, meetings_only=False)
     if not counts:
         return Reply.text(
             "Chưa có bài nào gắn với tỉnh, thành phố cụ thể. Xem tin mới bằng /moinhat."
@@ -277,10 +276,9 @@ async def _meetings_page(
     services: Services, unit_index: int, page: int, note: str, *, edit: bool
 ) -> Reply:
     current = current_units(services.gazetteer)[unit_index]
-    ids = await _meeting_ids(services, current)
-    total = len(ids)
-    items = await store.get_many(
-        services.db, ids[page * MEETINGS_PAGE : (page + 1) * MEETINGS_PAGE]
+    total = await store.count_meetings_in(services.db, current)
+    items = await store.meetings_in(
+        services.db, current, limit=MEETINGS_PAGE, offset=page * MEETINGS_PAGE
     )
     label = unit_label(current)
     head = [f"<b>Hội nghị ở {esc(label)}</b>"]
@@ -302,7 +300,7 @@ async def _meetings_page(
 
 
 async def _province_keyboard(services: Services) -> Reply:
-    counts = await _province_counts(services, meetings_only=True)
+    counts = await store.province_counts(services.db, meetings_only=True)
     units = current_units(services.gazetteer)
     index = {name: i for i, name in enumerate(units)}
     buttons = [Button(f"{name} ({n})", f"h:{index[name]}:0") for name, n in counts if name in index]
@@ -319,41 +317,6 @@ async def _province_keyboard(services: Services) -> Reply:
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-_MEETING_IDS_SQL = (
-    "SELECT a.id FROM articles a"
-    " WHERE a.id IN (SELECT article_id FROM article_provinces WHERE current = ?)"
-    " AND a.meeting_kind IS NOT NULL ORDER BY a.sort_date DESC, a.id DESC"
-)
-
-
-async def _meeting_ids(services: Services, current: str) -> list[int]:
-    """Every meeting in a unit, newest first (the order of ``store.meetings_in``), kept until
-    the archive changes: one sort per unit, then each page is a lookup by id. At 100,000
-    articles the sort costs ~30 ms, which paging would otherwise pay on every press."""
-
-    async def compute() -> list[int]:
-        async with services.db.execute(_MEETING_IDS_SQL, (current,)) as cur:
-            return [int(r[0]) for r in await cur.fetchall()]
-
-    return await cached(services.db, ("meeting_ids", current), compute)
-
-
-async def _week(services: Services, start: date, end: date) -> list[StoredArticle]:
-    """A week of articles (a few hundred rows with provinces), kept until the archive
-    changes: everyone asking /tomtat on a Monday gets the same answer."""
-    return await cached(
-        services.db, ("week", start, end), lambda: store.in_period(services.db, start, end)
-    )
-
-
-async def _province_counts(services: Services, *, meetings_only: bool) -> list[tuple[str, int]]:
-    return await cached(
-        services.db,
-        ("province_counts", meetings_only),
-        lambda: store.province_counts(services.db, meetings_only=meetings_only),
-    )
 
 
 def _two_ints(data: str) -> tuple[int, int] | None:

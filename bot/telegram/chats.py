@@ -6,6 +6,8 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.store.tx import transaction
+
 
 async def record_chat(
     db: aiosqlite.Connection, chat_id: int, chat_type: str, title: str | None, now: datetime
@@ -32,8 +34,7 @@ async def mark_inactive(db: aiosqlite.Connection, chat_id: int, now: datetime) -
 async def migrate_chat(db: aiosqlite.Connection, old_id: int, new_id: int, now: datetime) -> None:
     """A group became a supergroup and got a new id; subscriptions follow (ON UPDATE CASCADE)."""
     stamp = now.isoformat(timespec="seconds")
-    await db.execute("BEGIN IMMEDIATE")
-    try:
+    async with transaction(db):
         async with db.execute("SELECT 1 FROM chats WHERE chat_id = ?", (new_id,)) as cur:
             exists = await cur.fetchone() is not None
         if not exists:
@@ -42,10 +43,6 @@ async def migrate_chat(db: aiosqlite.Connection, old_id: int, new_id: int, now: 
                 " WHERE chat_id = ?",
                 (new_id, stamp, old_id),
             )
-        await db.execute("COMMIT")
-    except BaseException:
-        await db.execute("ROLLBACK")
-        raise
 
 
 async def is_active(db: aiosqlite.Connection, chat_id: int) -> bool | None:
