@@ -31,6 +31,13 @@ def setup_logging(settings: Settings, *, quiet: bool = False) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
+    if not settings.telegram.token.strip() and sys.stdin.isatty() and sys.stdout.isatty():
+        # Someone trying the bot at a terminal: show it working rather than only an error.
+        from bot.telegram.app import NO_TOKEN_HELP
+
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        print("\nOpening the terminal chat on the same archive (Ctrl-D to leave).\n")
+        return _chat(settings, once=None, no_color=False)
     setup_logging(settings)
     from bot.telegram.app import run_bot
 
@@ -38,18 +45,21 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    return _chat(load_settings(args.config), once=args.once, no_color=args.no_color)
+
+
+def _chat(settings: Settings, *, once: str | None, no_color: bool) -> int:
     setup_logging(settings, quiet=True)
     from bot.terminal.chat import run_chat, stdin_lines
 
     out = sys.stdout
-    if args.once is not None:
-        lines: Any = [args.once]
+    if once is not None:
+        lines: Any = [once]
         interactive = False
     else:
         interactive = sys.stdin.isatty()
         lines = None if interactive else stdin_lines()
-    color = out.isatty() and not args.no_color
+    color = out.isatty() and not no_color
     return asyncio.run(
         run_chat(
             settings,
@@ -57,7 +67,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             out,
             interactive=interactive,
             color=color,
-            echo=args.once is None,
+            echo=once is None,
         )
     )
 
