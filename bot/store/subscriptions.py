@@ -16,6 +16,7 @@ from typing import Any
 import aiosqlite
 
 from bot.digest.schedule import ScheduleEntry
+from bot.store.tx import transaction
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,7 @@ async def subscribe(
     subscription starts afresh, so it does not fire an overdue digest at once.
     """
     stamp = _iso(now)
-    await db.execute("BEGIN IMMEDIATE")
-    try:
+    async with transaction(db):
         await db.execute(
             "INSERT INTO chats(chat_id, type, title, active, created_at, updated_at)"
             " VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT(chat_id) DO UPDATE SET"
@@ -125,10 +125,6 @@ async def subscribe(
                 stamp,
             ),
         )
-        await db.execute("COMMIT")
-    except BaseException:
-        await db.execute("ROLLBACK")
-        raise
     found = await get(db, chat_id)
     assert found is not None
     return found
@@ -176,8 +172,7 @@ async def unsubscribe(db: aiosqlite.Connection, chat_id: int, now: datetime) -> 
 async def deactivate_chat(db: aiosqlite.Connection, chat_id: int, now: datetime) -> None:
     """Telegram refuses this chat (blocked, kicked): stop everything for it."""
     stamp = _iso(now)
-    await db.execute("BEGIN IMMEDIATE")
-    try:
+    async with transaction(db):
         await db.execute(
             "UPDATE subscriptions SET active = 0, updated_at = ? WHERE chat_id = ?",
             (stamp, chat_id),
@@ -185,18 +180,13 @@ async def deactivate_chat(db: aiosqlite.Connection, chat_id: int, now: datetime)
         await db.execute(
             "UPDATE chats SET active = 0, updated_at = ? WHERE chat_id = ?", (stamp, chat_id)
         )
-        await db.execute("COMMIT")
-    except BaseException:
-        await db.execute("ROLLBACK")
-        raise
 
 
 async def migrate_chat(db: aiosqlite.Connection, old_id: int, new_id: int, now: datetime) -> None:
     """A group became a supergroup: its chat, subscription and delivery log move to the
     new id. When the new id already exists (migrated before), the old rows are dropped."""
     stamp = _iso(now)
-    await db.execute("BEGIN IMMEDIATE")
-    try:
+    async with transaction(db):
         async with db.execute("SELECT 1 FROM chats WHERE chat_id = ?", (new_id,)) as cur:
             exists = await cur.fetchone() is not None
         if exists:
@@ -213,10 +203,6 @@ async def migrate_chat(db: aiosqlite.Connection, old_id: int, new_id: int, now: 
             "UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
         )
         await db.execute("DELETE FROM deliveries WHERE chat_id = ?", (old_id,))
-        await db.execute("COMMIT")
-    except BaseException:
-        await db.execute("ROLLBACK")
-        raise
 
 
 async def counts(db: aiosqlite.Connection) -> dict[str, int]:
