@@ -6,8 +6,6 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.store.tx import transaction
-
 
 async def record_chat(
     db: aiosqlite.Connection, chat_id: int, chat_type: str, title: str | None, now: datetime
@@ -29,20 +27,6 @@ async def mark_inactive(db: aiosqlite.Connection, chat_id: int, now: datetime) -
     await db.execute(
         "UPDATE chats SET active = 0, updated_at = ? WHERE chat_id = ?", (stamp, chat_id)
     )
-
-
-async def migrate_chat(db: aiosqlite.Connection, old_id: int, new_id: int, now: datetime) -> None:
-    """A group became a supergroup and got a new id; subscriptions follow (ON UPDATE CASCADE)."""
-    stamp = now.isoformat(timespec="seconds")
-    async with transaction(db):
-        async with db.execute("SELECT 1 FROM chats WHERE chat_id = ?", (new_id,)) as cur:
-            exists = await cur.fetchone() is not None
-        if not exists:
-            await db.execute(
-                "UPDATE chats SET chat_id = ?, type = 'supergroup', updated_at = ?"
-                " WHERE chat_id = ?",
-                (new_id, stamp, old_id),
-            )
 
 
 async def is_active(db: aiosqlite.Connection, chat_id: int) -> bool | None:

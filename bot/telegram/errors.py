@@ -18,7 +18,8 @@ from telegram.error import (
 from telegram.ext import ContextTypes
 
 from bot.replies.dispatch import APOLOGY
-from bot.telegram.chats import mark_inactive, migrate_chat
+from bot.store.subscriptions import migrate_chat
+from bot.telegram.chats import mark_inactive
 from bot.telegram.handlers import forget_chat
 
 log = logging.getLogger(__name__)

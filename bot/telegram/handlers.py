@@ -19,7 +19,8 @@ from telegram.ext import ContextTypes
 from bot.replies import dispatch
 from bot.replies.model import ChatContext
 from bot.replies.registry import CALLBACKS
-from bot.telegram.chats import mark_inactive, migrate_chat, record_chat
+from bot.store.subscriptions import migrate_chat
+from bot.telegram.chats import mark_inactive, record_chat
 from bot.telegram.send import answer_press, send_reply
 
 if TYPE_CHECKING:
