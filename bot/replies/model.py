@@ -42,6 +42,8 @@ class ChatContext:
     is_chat_admin: bool = True  # admin of this group (always true in private chats)
     reply_to_text: str | None = None  # text of the message this one replies to
     bot_username: str = ""
+    # False in the terminal chat: nothing can be delivered there, so no subscriptions.
+    receives_messages: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

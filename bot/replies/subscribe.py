@@ -165,6 +165,11 @@ def _not_subscribed(edit: bool = False) -> Reply:
 async def dangky(args: str, ctx: ChatContext, services: Services) -> Reply:
     if ctx.is_group and not ctx.is_chat_admin:
         return Reply.text(ADMIN_ONLY)
+    if not ctx.receives_messages:
+        return Reply.text(
+            "Bản tin hằng tuần được gửi qua Telegram: hãy gõ /dangky trong Telegram. "
+            "Ở đây bạn xem trước bản tin bằng lệnh <code>danvan-bot digest</code>."
+        )
     req = parse_request(args, services.gazetteer)
     if req.unknown:
         words = ", ".join(f"“{esc(w)}”" for w in req.unknown)

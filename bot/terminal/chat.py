@@ -38,6 +38,7 @@ def terminal_context(settings: Settings) -> ChatContext:
         is_bot_admin=True,
         is_chat_admin=True,
         bot_username="danvan_bot",
+        receives_messages=False,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -103,3 +104,18 @@ def test_empty_database_gets_the_bundled_content(tmp_path: Path) -> None:
     result = _chat(config, "--once", "/moinhat")
     assert result.returncode == 0, result.stderr
     assert "tin mới nhất" in result.stdout and "#1 " in result.stdout
+
+
+def test_terminal_does_not_subscribe_a_chat_nothing_can_reach(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[storage]\ndatabase = "t.db"\n', encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--once", "/dangky"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "qua Telegram" in proc.stdout
+    rows = sqlite3.connect(tmp_path / "t.db").execute("SELECT count(*) FROM subscriptions")
+    assert rows.fetchone()[0] == 0
