@@ -73,8 +73,11 @@ def parse_query(query: str) -> ParsedQuery | None:
         return None
     folded = tuple(fold(t).lower() for t in tokens)
     every = " AND ".join(_quote(f) for f in folded)
-    has_marks = any(t.lower() != f for t, f in zip(tokens, folded, strict=True))
-    exact = " AND ".join(_quote(telex(t)) for t in tokens)
+    # Exact spelling counts only for the words typed with diacritics: "dan van khéo" asks
+    # for "khéo" exactly and leaves "dan", "van" to folding.
+    marked = [t for t, f in zip(tokens, folded, strict=True) if t.lower() != f]
+    has_marks = bool(marked)
+    exact = " AND ".join(_quote(telex(t)) for t in marked)
     return ParsedQuery(
         tokens=tokens,
         folded=folded,
@@ -91,19 +94,24 @@ def parse_query(query: str) -> ParsedQuery | None:
 _WEIGHTS = {"title": 4, "exact": 2, "phrase": 1}
 
 
-async def _rowids(db: aiosqlite.Connection, match: str, low: int, limit: int) -> list[int]:
-    sql = (
-        "SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid >= ?"
-        " ORDER BY rowid DESC LIMIT ?"
-    )
-    async with db.execute(sql, (match, low, limit)) as cur:
+async def _newest_rowids(db: aiosqlite.Connection, match: str, limit: int) -> list[int]:
+    sql = "SELECT rowid FROM article_fts WHERE article_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+    async with db.execute(sql, (match, limit)) as cur:
         return [int(r[0]) for r in await cur.fetchall()]
+
+
+async def _rowids_from(db: aiosqlite.Connection, match: str, low: int) -> set[int]:
+    # No ORDER BY: with one, FTS5 walks the whole index downwards when nothing matches
+    # (27 ms at 100,000 articles); without it the rowid bound is a seek (0.5 ms).
+    sql = "SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid >= ?"
+    async with db.execute(sql, (match, low)) as cur:
+        return {int(r[0]) for r in await cur.fetchall()}
 
 
 async def candidate_ids(db: aiosqlite.Connection, parsed: ParsedQuery) -> tuple[list[int], bool]:
     """Ids of the best matches among the newest ``CANDIDATES``, best first; and whether
     there were more matches than that."""
-    ids = await _rowids(db, parsed.match, 0, CANDIDATES + 1)
+    ids = await _newest_rowids(db, parsed.match, CANDIDATES + 1)
     more = len(ids) > CANDIDATES
     ids = ids[:CANDIDATES]
     if len(ids) <= 1:
@@ -118,7 +126,7 @@ async def candidate_ids(db: aiosqlite.Connection, parsed: ParsedQuery) -> tuple[
     for name, match in signals.items():
         if match is None:
             continue
-        for rowid in await _rowids(db, match, low, CANDIDATES + 1):
+        for rowid in await _rowids_from(db, match, low):
             if rowid in score:
                 score[rowid] += _WEIGHTS[name]
     return sorted(ids, key=lambda i: (-score[i], -i)), more
