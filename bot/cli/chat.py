@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from typing import Any
 
+from bot import logging_setup
 from bot.config import Settings, load_settings
-from bot.replies._bootstrap import optional_module
 
 
 def setup_logging(settings: Settings, *, quiet: bool = False) -> None:
-    """The project's logging set-up (token redacted in every line) when it exists; else a
-    minimal one that still keeps httpx, which logs URLs containing the token, at WARNING."""
+    """One log format with the token redacted in every line (``bot.logging_setup``)."""
     level = "WARNING" if quiet else settings.log_level
-    module = optional_module("bot.logging_setup")
-    setup = getattr(module, "setup_logging", None)
-    if callable(setup):
-        setup(level, settings.telegram.token or None)
-    else:
-        logging.basicConfig(
-            level=getattr(logging, level, logging.INFO),
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging_setup.setup_logging(level, settings.telegram.token or None)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

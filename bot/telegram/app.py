@@ -39,10 +39,12 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.replies._bootstrap import import_bundled_if_empty, optional_module
+from bot.jobs import register_jobs
+from bot.replies._bootstrap import import_bundled_if_empty
 from bot.replies.dispatch import ordered_commands
 from bot.services import Services
 from bot.telegram.errors import on_error
+from bot.telegram.flood import FloodGuard
 from bot.telegram.handlers import on_callback, on_message, on_my_chat_member
 
 log = logging.getLogger(__name__)
@@ -139,15 +141,10 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     settings: Settings = app.bot_data["settings"]
     services = await Services.open(settings)
     app.bot_data["services"] = services
-    flood = optional_module("bot.telegram.flood")
-    if flood is not None and hasattr(flood, "FloodGuard"):
-        app.bot_data["flood"] = flood.FloodGuard()
+    app.bot_data["flood"] = FloodGuard()
     await import_bundled_if_empty(services)
     await _set_commands(app)
-    jobs = optional_module("bot.jobs")
-    register = getattr(jobs, "register_jobs", None)
-    if callable(register):
-        register(app, services)
+    register_jobs(app, services)
     log.info("bot @%s ready", app.bot.username)
 
 
