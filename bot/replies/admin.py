@@ -24,6 +24,7 @@ from bot.replies.render import esc, split_html, truncate
 from bot.sources import urlguard
 from bot.store import sources as source_store
 from bot.store import stats as stats_store
+from bot.store.db import run
 from bot.store.sources import SourceRow
 from bot.text.dates import format_date_short_vi
 from bot.text.normalize import fold
@@ -315,7 +316,7 @@ async def nguon(args: str, ctx: ChatContext, services: Services) -> Reply:
             "hoặc nhờ người quản trị máy chủ xóa mục đó trong tệp cấu hình."
         )
     # Articles already archived stay; only the source and its seen-entries go.
-    await services.db.execute("DELETE FROM sources WHERE id = ? AND origin = 'chat'", (row.id,))
+    await run(services.db, "DELETE FROM sources WHERE id = ? AND origin = 'chat'", (row.id,))
     return Reply.text(f"Đã xóa nguồn <b>{name}</b>. Các bài đã lưu vẫn còn trong kho.")
 
 

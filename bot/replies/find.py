@@ -15,6 +15,7 @@ from bot.replies.model import Button, ChatContext, Reply
 from bot.replies.registry import callback, command
 from bot.replies.render import esc, strip_tags, truncate
 from bot.replies.views import article_block
+from bot.store.db import run
 from bot.store.search import SearchPage, search
 from bot.text.normalize import clean_nfc
 
@@ -84,8 +85,8 @@ def page_buttons(search_id: int, page: SearchPage, page_index: int) -> tuple[But
 
 
 async def save_search(db: aiosqlite.Connection, query: str, now_iso: str) -> int:
-    await db.execute(
-        "INSERT OR IGNORE INTO searches(query, created_at) VALUES (?, ?)", (query, now_iso)
+    await run(
+        db, "INSERT OR IGNORE INTO searches(query, created_at) VALUES (?, ?)", (query, now_iso)
     )
     async with db.execute("SELECT id FROM searches WHERE query = ?", (query,)) as cur:
         row = await cur.fetchone()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -72,7 +74,27 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
     open_sync(path).close()
     db = await aiosqlite.connect(str(path), isolation_level=None)
     db.row_factory = aiosqlite.Row
-    await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    await db.execute("PRAGMA synchronous = NORMAL")
-    await db.execute("PRAGMA foreign_keys = ON")
+    await run(db, f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await run(db, "PRAGMA synchronous = NORMAL")
+    await run(db, "PRAGMA foreign_keys = ON")
     return db
+
+
+async def run(
+    db: aiosqlite.Connection, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+) -> int:
+    """Execute one statement and close its cursor on the database thread; the row count.
+
+    A cursor left to the garbage collector is finalised on whatever thread drops it, and
+    finalising resets its prepared statement: the same cached statement may by then be
+    running for another cursor on the database thread (a rare "bad parameter or other API
+    misuse" was seen under concurrent feed rounds).
+    """
+    async with db.execute(sql, params) as cur:
+        return int(cur.rowcount)
+
+
+async def run_many(db: aiosqlite.Connection, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    """``executemany`` with its cursor closed on the database thread (see :func:`run`)."""
+    async with db.executemany(sql, rows) as cur:
+        del cur

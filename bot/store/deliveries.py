@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
+from bot.store.db import run
+
 FINAL_STATES = ("sent", "failed", "skipped")
 
 
@@ -61,7 +63,8 @@ async def begin(db: aiosqlite.Connection, chat_id: int, week: str, now: datetime
     Returns the row: when it is final, the caller sends nothing; when it is ``sending`` with
     ``parts_sent > 0``, an earlier attempt got that far and the caller resumes there.
     """
-    await db.execute(
+    await run(
+        db,
         "INSERT INTO deliveries(chat_id, week, state, attempts, parts_sent, started_at)"
         " VALUES (?, ?, 'sending', 1, 0, ?) ON CONFLICT(chat_id, week) DO UPDATE SET"
         " attempts = deliveries.attempts + 1"
@@ -74,7 +77,8 @@ async def begin(db: aiosqlite.Connection, chat_id: int, week: str, now: datetime
 
 
 async def part_sent(db: aiosqlite.Connection, chat_id: int, week: str, parts_sent: int) -> None:
-    await db.execute(
+    await run(
+        db,
         "UPDATE deliveries SET parts_sent = ? WHERE chat_id = ? AND week = ?",
         (parts_sent, chat_id, week),
     )
@@ -90,7 +94,8 @@ async def finish(
     parts_sent: int | None = None,
     error: str | None = None,
 ) -> None:
-    await db.execute(
+    await run(
+        db,
         "UPDATE deliveries SET state = ?, error = ?, finished_at = ?,"
         " parts_sent = coalesce(?, parts_sent) WHERE chat_id = ? AND week = ?",
         (state, error, _iso(now), parts_sent, chat_id, week),
@@ -99,8 +104,8 @@ async def finish(
 
 async def note_error(db: aiosqlite.Connection, chat_id: int, week: str, error: str) -> None:
     """A transient failure: the row stays ``sending`` so the next run resumes it."""
-    await db.execute(
-        "UPDATE deliveries SET error = ? WHERE chat_id = ? AND week = ?", (error, chat_id, week)
+    await run(
+        db, "UPDATE deliveries SET error = ? WHERE chat_id = ? AND week = ?", (error, chat_id, week)
     )
 
 

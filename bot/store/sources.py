@@ -14,6 +14,7 @@ from typing import Any
 import aiosqlite
 
 from bot.config import SourceSettings
+from bot.store.db import run, run_many
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,8 @@ async def sync_config_sources(db: aiosqlite.Connection, sources: Sequence[Source
     """
     # Single statements, no explicit transaction: the aiosqlite connection is shared by
     # concurrent coroutines, and a BEGIN here could collide with another's transaction.
-    await db.executemany(
+    await run_many(
+        db,
         "INSERT INTO sources(name, url, province, interval_minutes, enabled, origin)"
         " VALUES (?, ?, ?, ?, ?, 'config')"
         " ON CONFLICT(name) DO UPDATE SET"
@@ -107,7 +109,7 @@ async def sync_config_sources(db: aiosqlite.Connection, sources: Sequence[Source
     )
     names = [s.name for s in sources]
     where = f" AND name NOT IN ({','.join('?' * len(names))})" if names else ""
-    await db.execute(f"UPDATE sources SET enabled = 0 WHERE origin = 'config'{where}", names)
+    await run(db, f"UPDATE sources SET enabled = 0 WHERE origin = 'config'{where}", names)
 
 
 async def add_source(
@@ -119,7 +121,8 @@ async def add_source(
     origin: str = "chat",
 ) -> SourceRow:
     """Add a source (from chat); an existing name keeps its row. Due at once."""
-    await db.execute(
+    await run(
+        db,
         "INSERT INTO sources(name, url, province, origin) VALUES (?, ?, ?, ?)"
         " ON CONFLICT(name) DO NOTHING",
         (name, url, province, origin),
@@ -131,11 +134,12 @@ async def add_source(
 
 async def set_enabled(db: aiosqlite.Connection, name: str, enabled: bool) -> bool:
     """An admin's pause or resume; a pause outlives restarts (the config sync keeps it)."""
-    cur = await db.execute(
+    changed = await run(
+        db,
         "UPDATE sources SET enabled = ?, admin_paused = ? WHERE name = ?",
         (int(enabled), int(not enabled), name),
     )
-    return cur.rowcount > 0
+    return changed > 0
 
 
 async def list_sources(db: aiosqlite.Connection) -> list[SourceRow]:
@@ -171,7 +175,8 @@ async def record_success(
     entries_added: int = 0,
 ) -> None:
     """A fetch that worked (200 parsed, or 304): reset the failure count and backoff."""
-    await db.execute(
+    await run(
+        db,
         "UPDATE sources SET last_fetch_at = ?, last_success_at = ?, last_error = NULL,"
         " failures = 0, next_due_at = ?, etag = ?, last_modified = ?,"
         " entries_total = entries_total + ? WHERE id = ?",
@@ -182,7 +187,8 @@ async def record_success(
 async def record_failure(
     db: aiosqlite.Connection, source_id: int, *, now: datetime, next_due: datetime, error: str
 ) -> None:
-    await db.execute(
+    await run(
+        db,
         "UPDATE sources SET last_fetch_at = ?, last_error = ?, failures = failures + 1,"
         " next_due_at = ? WHERE id = ?",
         (iso(now), error[:500], iso(next_due), source_id),
@@ -219,7 +225,8 @@ async def record_entries(
         return
     # One statement (see sync_config_sources for why no BEGIN). Losing it in a crash only
     # means the entries are processed again and recognised by the article store.
-    await db.executemany(
+    await run_many(
+        db,
         "INSERT INTO feed_entries(source_id, entry_key, article_id, content_hash, seen_at)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT(source_id, entry_key) DO UPDATE SET"
         " article_id = coalesce(excluded.article_id, article_id),"

@@ -16,6 +16,7 @@ from typing import Any
 import aiosqlite
 
 from bot.digest.schedule import ScheduleEntry
+from bot.store.db import run
 from bot.store.tx import transaction
 
 
@@ -99,14 +100,16 @@ async def subscribe(
     """
     stamp = _iso(now)
     async with transaction(db):
-        await db.execute(
+        await run(
+            db,
             "INSERT INTO chats(chat_id, type, title, active, created_at, updated_at)"
             " VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT(chat_id) DO UPDATE SET"
             " type = excluded.type, title = coalesce(excluded.title, chats.title),"
             " active = 1, updated_at = excluded.updated_at",
             (chat_id, chat_type, title, stamp, stamp),
         )
-        await db.execute(
+        await run(
+            db,
             "INSERT INTO subscriptions(chat_id, weekday, time, timezone, provinces, paused,"
             " active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?)"
             " ON CONFLICT(chat_id) DO UPDATE SET weekday = excluded.weekday,"
@@ -152,7 +155,8 @@ async def update(
         sets["paused"] = int(paused)
     sets["updated_at"] = _iso(now)
     assignments = ", ".join(f"{k} = :{k}" for k in sets)
-    await db.execute(
+    await run(
+        db,
         f"UPDATE subscriptions SET {assignments} WHERE chat_id = :chat_id AND active = 1",
         {**sets, "chat_id": chat_id},
     )
@@ -162,23 +166,25 @@ async def update(
 
 async def unsubscribe(db: aiosqlite.Connection, chat_id: int, now: datetime) -> bool:
     """/huy: True when there was an active subscription."""
-    cur = await db.execute(
+    changed = await run(
+        db,
         "UPDATE subscriptions SET active = 0, updated_at = ? WHERE chat_id = ? AND active = 1",
         (_iso(now), chat_id),
     )
-    return (cur.rowcount or 0) > 0
+    return changed > 0
 
 
 async def deactivate_chat(db: aiosqlite.Connection, chat_id: int, now: datetime) -> None:
     """Telegram refuses this chat (blocked, kicked): stop everything for it."""
     stamp = _iso(now)
     async with transaction(db):
-        await db.execute(
+        await run(
+            db,
             "UPDATE subscriptions SET active = 0, updated_at = ? WHERE chat_id = ?",
             (stamp, chat_id),
         )
-        await db.execute(
-            "UPDATE chats SET active = 0, updated_at = ? WHERE chat_id = ?", (stamp, chat_id)
+        await run(
+            db, "UPDATE chats SET active = 0, updated_at = ? WHERE chat_id = ?", (stamp, chat_id)
         )
 
 
@@ -190,19 +196,20 @@ async def migrate_chat(db: aiosqlite.Connection, old_id: int, new_id: int, now: 
         async with db.execute("SELECT 1 FROM chats WHERE chat_id = ?", (new_id,)) as cur:
             exists = await cur.fetchone() is not None
         if exists:
-            await db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (old_id,))
-            await db.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))
+            await run(db, "DELETE FROM subscriptions WHERE chat_id = ?", (old_id,))
+            await run(db, "DELETE FROM chats WHERE chat_id = ?", (old_id,))
         else:
             # ON UPDATE CASCADE carries the subscription along.
-            await db.execute(
+            await run(
+                db,
                 "UPDATE chats SET chat_id = ?, type = 'supergroup', updated_at = ?"
                 " WHERE chat_id = ?",
                 (new_id, stamp, old_id),
             )
-        await db.execute(
-            "UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+        await run(
+            db, "UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
         )
-        await db.execute("DELETE FROM deliveries WHERE chat_id = ?", (old_id,))
+        await run(db, "DELETE FROM deliveries WHERE chat_id = ?", (old_id,))
 
 
 async def counts(db: aiosqlite.Connection) -> dict[str, int]:

@@ -16,6 +16,8 @@ from weakref import WeakKeyDictionary
 
 import aiosqlite
 
+from bot.store.db import run
+
 _LOCKS: WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = WeakKeyDictionary()
 
 
@@ -26,10 +28,10 @@ async def transaction(db: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Conne
     if lock is None:
         lock = _LOCKS[db] = asyncio.Lock()
     async with lock:
-        await db.execute("BEGIN IMMEDIATE")
+        await run(db, "BEGIN IMMEDIATE")
         try:
             yield db
         except BaseException:
-            await db.execute("ROLLBACK")
+            await run(db, "ROLLBACK")
             raise
-        await db.execute("COMMIT")
+        await run(db, "COMMIT")

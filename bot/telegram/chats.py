@@ -6,13 +6,16 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.store.db import run
+
 
 async def record_chat(
     db: aiosqlite.Connection, chat_id: int, chat_type: str, title: str | None, now: datetime
 ) -> None:
     """Insert or refresh a chat; a chat that writes to us is active again."""
     stamp = now.isoformat(timespec="seconds")
-    await db.execute(
+    await run(
+        db,
         "INSERT INTO chats(chat_id, type, title, active, created_at, updated_at)"
         " VALUES (?, ?, ?, 1, ?, ?)"
         " ON CONFLICT(chat_id) DO UPDATE SET type = excluded.type, title = excluded.title,"
@@ -24,9 +27,7 @@ async def record_chat(
 async def mark_inactive(db: aiosqlite.Connection, chat_id: int, now: datetime) -> None:
     """The bot was blocked or removed: stop sending there (subscriptions follow ``active``)."""
     stamp = now.isoformat(timespec="seconds")
-    await db.execute(
-        "UPDATE chats SET active = 0, updated_at = ? WHERE chat_id = ?", (stamp, chat_id)
-    )
+    await run(db, "UPDATE chats SET active = 0, updated_at = ? WHERE chat_id = ?", (stamp, chat_id))
 
 
 async def is_active(db: aiosqlite.Connection, chat_id: int) -> bool | None:
