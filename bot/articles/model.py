@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 LEVELS = ("central", "province", "district", "commune", "military", "unknown")
@@ -64,7 +64,6 @@ class Article:
     published: datetime | None = None
     guid: str | None = None
     body_hash: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def title(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,6 @@ class ChatContext:
     bot_username: str = ""
     # False in the terminal chat: nothing can be delivered there, so no subscriptions.
     receives_messages: bool = True
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_group(self) -> bool:

@@ -72,22 +72,6 @@ def _iso(dt: datetime | None) -> str | None:
     return dt.astimezone(UTC).isoformat(timespec="seconds") if dt else None
 
 
-def save_article_sync(db: sqlite3.Connection, article: Article, now: datetime) -> SaveResult:
-    """Insert an article, or recognise it: same canonical URL -> update, same body -> duplicate.
-
-    Runs in its own transaction. Synchronous so that bulk import can batch it on one thread;
-    async callers use :func:`save_article`.
-    """
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        result = _save(db, article, now)
-        db.execute("COMMIT")
-        return result
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-
-
 def save_many_sync(
     db: sqlite3.Connection, articles: Iterable[Article], now: datetime
 ) -> list[SaveResult]:
@@ -256,12 +240,6 @@ async def get_many(db: aiosqlite.Connection, ids: Sequence[int]) -> list[StoredA
     marks = ",".join("?" * len(ids))
     found = {a.id: a for a in await _fetch(db, _SELECT + f" WHERE a.id IN ({marks})", ids)}
     return [found[i] for i in ids if i in found]
-
-
-async def body(db: aiosqlite.Connection, article_id: int) -> str | None:
-    async with db.execute("SELECT body FROM articles WHERE id = ?", (article_id,)) as cur:
-        row = await cur.fetchone()
-    return str(row[0]) if row else None
 
 
 async def bodies(db: aiosqlite.Connection, ids: Sequence[int]) -> dict[int, str]:

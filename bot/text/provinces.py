@@ -124,10 +124,6 @@ class Gazetteer:
         current = self.current[unit.current]
         return Resolution(unit=current, typed_name=typed)
 
-    def former_units_of(self, current: str) -> list[str]:
-        """The former units a current unit was formed from."""
-        return [u.name for u in self.former.values() if u.current == current]
-
     # --- running text --------------------------------------------------------------------
 
     def _build_text_patterns(self) -> None:
