@@ -89,7 +89,17 @@ _DATE_MARKER = re.compile(r"^\s*date\s+(\d{4})-(\d{2})(?:-\d{2})?\s*", re.IGNORE
 # Agency dateline at the start of the lead: "BBK - ", "(Chinhphu.vn) - ", "QĐND - ".
 _DATELINE = re.compile(r"^(?:\([\w.\- ]{2,30}\)|[A-ZĐ]{2,8}(?:\.\w{2,4})?)\s*[-–—]\s+(?=\S)")
 _CAPTION_SUFFIX = re.compile(r"\s*ảnh\s+\d{1,2}\s*$", re.IGNORECASE)
-_END_MARK = re.compile(r"(?:/\.|\.\.\./\.|…/\.)\s*$")
+_CAPTION_TAIL = 12  # the suffix is found in this many last characters (spaces are squeezed)
+
+
+def _caption_suffix(line: str) -> re.Match[str] | None:
+    # An end-anchored search scans the whole line from the start: look at the tail only.
+    return _CAPTION_SUFFIX.search(line, max(0, len(line) - _CAPTION_TAIL))
+
+
+def _has_end_mark(line: str) -> bool:
+    """Ends with the end-of-article marker "/." (also written ".../." and "…/.")."""
+    return line.rstrip().endswith("/.")
 
 
 def _norm_key(paragraph: str) -> str:
@@ -134,44 +144,47 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
         kept.append(line)
 
     # Photo captions repeated with "ảnh N": keep the plain copy, drop the numbered one.
-    plain = {_norm_key(p) for p in kept}
-    deduped: list[str] = []
-    for line in kept:
-        if _CAPTION_SUFFIX.search(line):
-            bare = _CAPTION_SUFFIX.sub("", line)
-            if _norm_key(bare) in plain:
+    keyed = [(line, _norm_key(line)) for line in kept]
+    plain = {key for _, key in keyed}
+    deduped: list[tuple[str, str]] = []
+    for line, key in keyed:
+        suffix = _caption_suffix(line)
+        if suffix:
+            line = line[: suffix.start()]
+            key = _norm_key(line)
+            if key in plain:
                 continue
-            line = bare
-        deduped.append(line)
+        deduped.append((line, key))
 
     # Repeated paragraphs (duplicated lead, repeated captions): first occurrence wins.
     seen: set[str] = set()
-    unique: list[str] = []
-    for line in deduped:
-        key = _norm_key(line)
+    unique: list[tuple[str, str]] = []
+    for line, key in deduped:
         if key in seen and len(key) > 0:
             continue
         seen.add(key)
-        unique.append(line)
+        unique.append((line, key))
 
     # Short chrome after the end-of-article marker ("…/.") is not article text.
-    for i, line in enumerate(unique):
-        if _END_MARK.search(line):
+    for i, (line, _) in enumerate(unique):
+        if _has_end_mark(line):
             tail = unique[i + 1 :]
-            if all(len(t) < 80 and not t.endswith((".", "…")) for t in tail):
+            if all(len(t) < 80 and not t.endswith((".", "…")) for t, _ in tail):
                 unique = unique[: i + 1]
             break
 
     headline: str | None = None
     if title:
         t_key = _norm_key(clean_nfc(title))
-        unique = [p for p in unique if _norm_key(p) != t_key]
-    elif unique and looks_like_headline(unique[0]) and len(unique) > 1:
-        headline = unique.pop(0)
+        paragraphs = [line for line, key in unique if key != t_key]
+    else:
+        paragraphs = [line for line, _ in unique]
+        if paragraphs and looks_like_headline(paragraphs[0]) and len(paragraphs) > 1:
+            headline = paragraphs.pop(0)
 
-    if unique:
-        unique[0] = _DATELINE.sub("", unique[0], count=1)
-    return Cleaned(headline, tuple(unique), year_month, tuple(credits), published)
+    if paragraphs:
+        paragraphs[0] = _DATELINE.sub("", paragraphs[0], count=1)
+    return Cleaned(headline, tuple(paragraphs), year_month, tuple(credits), published)
 
 
 def looks_like_headline(line: str) -> bool:

@@ -50,8 +50,7 @@ def summarize(paragraphs: tuple[str, ...], *, title: str = "", limit: int = MAX_
         if p_index > 0 and len(sentences) == 1 and len(paragraph) < 160:
             continue  # a lone short paragraph after the lead is a caption
         for sentence in sentences:
-            toks = {w for w in words(fold(sentence)) if len(w) > 1 and w not in _STOP}
-            candidates.append((p_index, sentence, toks))
+            candidates.append((p_index, sentence, _tokens(sentence)))
         if len(candidates) >= MAX_CANDIDATES:
             break
     if not candidates:
@@ -60,7 +59,8 @@ def summarize(paragraphs: tuple[str, ...], *, title: str = "", limit: int = MAX_
     for _, _, toks in candidates:
         freq.update(toks)
     title_words = {w for w in words(fold(title)) if w not in _STOP}
-    raw = [_content(toks, freq) for _, _, toks in candidates]
+    capped = {w: min(n, 5) for w, n in freq.items()}
+    raw = [_content(toks, capped) for _, _, toks in candidates]
     top = max(raw) or 1.0
     scored: list[tuple[float, int, str]] = []
     for order, (p_index, sentence, toks) in enumerate(candidates):
@@ -86,11 +86,36 @@ def summarize(paragraphs: tuple[str, ...], *, title: str = "", limit: int = MAX_
     return " ".join(s for _, s in chosen)
 
 
-def _content(toks: set[str], freq: Counter[str]) -> float:
+class _ContentWords(dict[str, str]):
+    """word -> its folded form, or "" when it carries no content (stop word, one letter).
+
+    Folding word by word through this cache costs less than folding each sentence: the
+    vocabulary of news prose is small and a hit is one dictionary lookup in C."""
+
+    def __missing__(self, word: str) -> str:
+        folded = fold(word)
+        if len(folded) <= 1 or folded in _STOP:
+            folded = ""
+        if len(self) < 100_000:
+            self[word] = folded
+        return folded
+
+
+_content_words = _ContentWords()
+
+
+def _tokens(sentence: str) -> set[str]:
+    """A sentence's content words, folded."""
+    toks = set(map(_content_words.__getitem__, words(sentence)))
+    toks.discard("")
+    return toks
+
+
+def _content(toks: set[str], capped: dict[str, int]) -> float:
     """How much of the article's recurring vocabulary a sentence carries."""
     if len(toks) < 5:
         return 0.0
-    return sum(min(freq[w], 5) for w in toks) / (math.sqrt(len(toks)) * 5)
+    return sum(map(capped.__getitem__, toks)) / (math.sqrt(len(toks)) * 5)
 
 
 def _score(

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import aiosqlite
 
 from bot.articles.model import Article, ProvinceMention, StoredArticle
-from bot.text.normalize import fold, telex_text
+from bot.store import index
 
 SaveStatus = Literal["new", "updated", "duplicate"]
 
@@ -63,11 +63,6 @@ def sort_date(article: Article, added: datetime) -> str:
     return added.date().isoformat()
 
 
-def fts_values(title: str, body: str) -> tuple[str, str, str, str]:
-    """The four index columns of an article (see the schema): folded and Telex text."""
-    return fold(title), fold(body), telex_text(title), telex_text(body)
-
-
 def _iso(dt: datetime | None) -> str | None:
     return dt.astimezone(UTC).isoformat(timespec="seconds") if dt else None
 
@@ -78,7 +73,9 @@ def save_many_sync(
     """Save a batch in one transaction (the fast path for imports)."""
     db.execute("BEGIN IMMEDIATE")
     try:
-        results = [_save(db, a, now) for a in articles]
+        index_ops: list[index.IndexOp] = []
+        results = [_save(db, a, now, index_ops) for a in articles]
+        index.apply(db, index_ops)  # last: see index.apply
         db.execute("COMMIT")
         return results
     except BaseException:
@@ -86,7 +83,9 @@ def save_many_sync(
         raise
 
 
-def _save(db: sqlite3.Connection, article: Article, now: datetime) -> SaveResult:
+def _save(
+    db: sqlite3.Connection, article: Article, now: datetime, index_ops: list[index.IndexOp]
+) -> SaveResult:
     ex = article.extraction
     curl = canonical_url(article.url)
     row = None
@@ -127,11 +126,7 @@ def _save(db: sqlite3.Connection, article: Article, now: datetime) -> SaveResult
         ).fetchone()
         if other is not None:
             return SaveResult(other[0], "duplicate")
-        db.execute(
-            "INSERT INTO article_fts(article_fts, rowid, title_fold, body_fold, title_tx,"
-            " body_tx) VALUES ('delete', ?, ?, ?, ?, ?)",
-            (article_id, *fts_values(old_title, old_body)),
-        )
+        index_ops.append((True, article_id, old_title, old_body))
         sets = ", ".join(f"{k} = :{k}" for k in values)
         db.execute(f"UPDATE articles SET {sets} WHERE id = :id", {**values, "id": article_id})
         db.execute("DELETE FROM article_provinces WHERE article_id = ?", (article_id,))
@@ -154,11 +149,7 @@ def _save(db: sqlite3.Connection, article: Article, now: datetime) -> SaveResult
         " VALUES (?, ?, ?, ?)",
         [(article_id, c, meeting, values["sort_date"]) for c in {p.current for p in ex.provinces}],
     )
-    db.execute(
-        "INSERT INTO article_fts(rowid, title_fold, body_fold, title_tx, body_tx)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (article_id, *fts_values(ex.title, article.body)),
-    )
+    index_ops.append((False, article_id, ex.title, article.body))
     return SaveResult(article_id, status)
 
 

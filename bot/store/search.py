@@ -8,7 +8,7 @@ How a query runs:
    index newest-first and stops after ``CANDIDATES`` matches: well under a millisecond even
    for "dân vận", which is in nearly every article.
 3. The candidates are ranked by what a reader means: all words in the title, the exact
-   spelling typed (Telex tokens: "Đảng" ranks above "đang"), the words side by side; then
+   spelling typed (the exact index: "Đảng" ranks above "đang"), the words side by side; then
    newer first. Each signal is one more index query limited to the candidates' rowid range.
    bm25 is not used: it computes document frequencies over every match, which costs
    hundreds of milliseconds for common words at 100,000 articles.
@@ -26,7 +26,8 @@ import aiosqlite
 
 from bot.articles.model import StoredArticle
 from bot.store import articles as article_store
-from bot.text.normalize import clean_nfc, fold, telex, words
+from bot.store import index
+from bot.text.normalize import clean_nfc, fold, tone_variants, words
 
 CANDIDATES = 300
 MAX_TOKENS = 12
@@ -53,10 +54,10 @@ class SearchPage:
 class ParsedQuery:
     tokens: tuple[str, ...]  # as typed (NFC)
     folded: tuple[str, ...]
-    match: str  # every folded word, in title or body: what a row must match
-    title_match: str  # every folded word in the title
+    match: str  # every word, in title or body, with or without diacritics: what a row must match
+    title_match: str  # every word in the title
     exact_match: str | None  # every word spelled as typed (only when typed with diacritics)
-    phrase_match: str | None  # the folded words side by side (only for several words)
+    phrase_match: str | None  # the words side by side (only for several words)
 
 
 def _quote(token: str) -> str:
@@ -72,20 +73,22 @@ def parse_query(query: str) -> ParsedQuery | None:
     if not tokens:
         return None
     folded = tuple(fold(t).lower() for t in tokens)
-    every = " AND ".join(_quote(f) for f in folded)
+    # Each word goes to the tokenizer as the index took it (index_form), so both sides agree.
+    every = " AND ".join(_quote(index.index_form(t)) for t in tokens)
     # Exact spelling counts only for the words typed with diacritics: "dan van khéo" asks
-    # for "khéo" exactly and leaves "dan", "van" to folding.
+    # for "khéo" exactly and leaves "dan", "van" to folding. "hoà" and "hòa" are one spelling.
     marked = [t for t, f in zip(tokens, folded, strict=True) if t.lower() != f]
-    has_marks = bool(marked)
-    exact = " AND ".join(_quote(telex(t)) for t in marked)
+    exact = " AND ".join(
+        "(" + " OR ".join(_quote(v) for v in tone_variants(t)) + ")" for t in marked
+    )
     return ParsedQuery(
         tokens=tokens,
         folded=folded,
-        match=f"{{title_fold body_fold}} : ({every})",
-        title_match=f"{{title_fold}} : ({every})",
-        exact_match=f"{{title_tx body_tx}} : ({exact})" if has_marks else None,
-        phrase_match=f"{{title_fold body_fold}} : {_quote(' '.join(folded))}"
-        if len(folded) > 1
+        match=f"{{title body}} : ({every})",
+        title_match=f"{{title}} : ({every})",
+        exact_match=exact or None,
+        phrase_match=f"{{title body}} : {_quote(' '.join(index.index_form(t) for t in tokens))}"
+        if len(tokens) > 1
         else None,
     )
 
@@ -95,15 +98,17 @@ _WEIGHTS = {"title": 4, "exact": 2, "phrase": 1}
 
 
 async def _newest_rowids(db: aiosqlite.Connection, match: str, limit: int) -> list[int]:
-    sql = "SELECT rowid FROM article_fts WHERE article_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+    sql = (
+        f"SELECT rowid FROM {index.FOLDED} WHERE {index.FOLDED} MATCH ? ORDER BY rowid DESC LIMIT ?"
+    )
     async with db.execute(sql, (match, limit)) as cur:
         return [int(r[0]) for r in await cur.fetchall()]
 
 
-async def _rowids_from(db: aiosqlite.Connection, match: str, low: int) -> set[int]:
+async def _rowids_from(db: aiosqlite.Connection, table: str, match: str, low: int) -> set[int]:
     # No ORDER BY: with one, FTS5 walks the whole index downwards when nothing matches
     # (27 ms at 100,000 articles); without it the rowid bound is a seek (0.5 ms).
-    sql = "SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid >= ?"
+    sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid >= ?"
     async with db.execute(sql, (match, low)) as cur:
         return {int(r[0]) for r in await cur.fetchall()}
 
@@ -119,14 +124,14 @@ async def candidate_ids(db: aiosqlite.Connection, parsed: ParsedQuery) -> tuple[
     low = ids[-1]
     score = dict.fromkeys(ids, 0)
     signals = {
-        "title": parsed.title_match,
-        "exact": parsed.exact_match,
-        "phrase": parsed.phrase_match,
+        "title": (index.FOLDED, parsed.title_match),
+        "exact": (index.EXACT, parsed.exact_match),
+        "phrase": (index.FOLDED, parsed.phrase_match),
     }
-    for name, match in signals.items():
+    for name, (table, match) in signals.items():
         if match is None:
             continue
-        for rowid in await _rowids_from(db, match, low):
+        for rowid in await _rowids_from(db, table, match, low):
             if rowid in score:
                 score[rowid] += _WEIGHTS[name]
     return sorted(ids, key=lambda i: (-score[i], -i)), more

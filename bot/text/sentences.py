@@ -38,7 +38,9 @@ def _split_paragraph(paragraph: str) -> list[str]:
         nxt = paragraph[end : end + 3]
         if not _UPPER_START.match(nxt):
             continue
-        if _is_abbreviation(paragraph[start : m.start() + 1]):
+        if paragraph[m.start()] == "." and _is_abbreviation(
+            _last_word(paragraph, start, m.start())
+        ):
             continue
         piece = paragraph[start:end].strip()
         if piece:
@@ -50,14 +52,20 @@ def _split_paragraph(paragraph: str) -> list[str]:
     return out
 
 
-def _is_abbreviation(text_up_to_dot: str) -> bool:
-    """True when the full stop ending this text belongs to an abbreviation or an initial."""
-    if not text_up_to_dot.endswith("."):
-        return False
-    words = text_up_to_dot[:-1].split()
-    if not words:
-        return False
-    last = words[-1].lstrip("(\"'“")
+def _last_word(paragraph: str, start: int, dot: int) -> str:
+    """The word before the full stop at ``dot`` (the sentence began at ``start``)."""
+    # Look back a little first: splitting the whole sentence so far at every full stop
+    # made long paragraphs quadratic.
+    low = max(start, dot - 48)
+    words = paragraph[low:dot].split()
+    if low > start and (not words or (len(words) == 1 and not paragraph[low - 1].isspace())):
+        words = paragraph[start:dot].split()  # a very long word: take it whole
+    return words[-1] if words else ""
+
+
+def _is_abbreviation(last: str) -> bool:
+    """True when a full stop after this word belongs to an abbreviation or an initial."""
+    last = last.lstrip("(\"'“")
     if not last:
         return False
     # "PGS.TS." / "Th.S." : several dotted parts.

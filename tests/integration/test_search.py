@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,11 +79,31 @@ async def test_exact_diacritics_rank_first(tmp_path: Path) -> None:
         await adb.close()
 
 
+async def test_exact_spelling_ignores_tone_placement(tmp_path: Path) -> None:
+    path = tmp_path / "hoa.db"
+    conn = open_sync(path)
+    g = Gazetteer.load()
+    texts = [
+        ("flower", "Người dân trồng hoa trên các tuyến đường nông thôn mới của xã."),
+        ("peace", "Hội nghị bàn về hòa giải ở cơ sở và công tác dân vận của xã."),
+    ]
+    store.save_many_sync(conn, [process(RawArticle(t, source=s), g) for s, t in texts], NOW)
+    conn.close()
+    adb = await connect(path)
+    try:
+        for typed in ("hoà", "hòa"):  # either placement is the spelling of "hòa giải"
+            assert (await search(adb, typed)).hits[0].article.source == "peace"
+        assert (await search(adb, "hoa")).total == 2
+    finally:
+        await adb.close()
+
+
 @pytest.mark.parametrize(
     "query",
     ['"', "NEAR(", "NEAR(dân vận", "*", "-", "dân -vận", "TP.HCM", "NOT", "AND OR",
      "", "   ", "x" * 4000, "dân vận " * 600, "🙂🎉", "\u0301\u0300", "<script>alert(1)</script>",
-     "title_fold:dan", "{body_tx}: x", "'; DROP TABLE articles; --"],
+     "title_fold:dan", "{body_tx}: x", "title:dan", "{body}: x", "text:x",
+     "'; DROP TABLE articles; --"],
 )  # fmt: skip
 async def test_odd_queries_never_raise(db: aiosqlite.Connection, query: str) -> None:
     page = await search(db, query)
@@ -140,7 +161,7 @@ def test_dedupe_by_url_then_body(tmp_path: Path) -> None:
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
     # The index follows the update: the new words are found, the row is there once.
     rows = conn.execute(
-        "SELECT rowid FROM article_fts WHERE article_fts MATCH 'body_fold:thanh AND body_fold:cong'"
+        "SELECT rowid FROM article_fts WHERE article_fts MATCH 'body:thanh AND body:cong'"
     ).fetchall()
     assert rows == [(r1.id,)]
     conn.close()
@@ -198,3 +219,53 @@ def test_migration_from_v1_backfills_units(tmp_path: Path) -> None:
     ]
     assert conn.execute("SELECT * FROM province_stats").fetchall() == [("Thái Nguyên", 1, 1)]
     conn.close()
+
+
+def _rows(conn: sqlite3.Connection, table: str, match: str) -> list[int]:
+    sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
+    return [r[0] for r in conn.execute(sql, (match,))]
+
+
+def test_an_update_leaves_no_old_words_in_either_index(tmp_path: Path) -> None:
+    conn = open_sync(tmp_path / "u.db")
+    g = Gazetteer.load()
+    url = "https://example.vn/tin/1.html"
+    old = "Sáng 2/6, Ban Dân vận Tỉnh ủy Lạng Sơn tổ chức hội nghị sơ kết công tác dân vận."
+    new = "Sáng 2/6, Ban Dân vận Tỉnh ủy Lạng Sơn tổ chức hội nghị tổng kết công tác dân vận."
+    (first,) = store.save_many_sync(conn, [process(RawArticle(old, source="f", url=url), g)], NOW)
+    assert _rows(conn, "article_exact", '"sơ"') == [first.id]
+    # Two updates in one batch: the index operations must stay in order.
+    batch = [process(RawArticle(t, source="f", url=url), g) for t in (new, new + " Tốt.")]
+    assert [r.status for r in store.save_many_sync(conn, batch, NOW)] == ["updated", "updated"]
+    assert _rows(conn, "article_fts", '"so"') == []
+    assert _rows(conn, "article_exact", '"sơ"') == []
+    assert _rows(conn, "article_fts", '"tong" AND "tot"') == [first.id]
+    assert _rows(conn, "article_exact", '"tổng"') == [first.id]
+    for table in ("article_fts", "article_exact"):
+        conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 0)")
+    conn.close()
+
+
+async def test_migration_to_v4_reindexes_without_telex(tmp_path: Path) -> None:
+    from bot.store.schema import MIGRATIONS
+
+    path = tmp_path / "v3.db"
+    old = sqlite3.connect(path, isolation_level=None)
+    script = "\n".join(MIGRATIONS[:3])
+    old.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = 3;\nCOMMIT;")
+    for i, body in enumerate(["Các đại biểu đang thảo luận.", "Xây dựng Đảng vững mạnh."], 1):
+        old.execute(
+            "INSERT INTO articles(id, body_hash, source, title, body, summary, sort_date,"
+            " level, added_at, updated_at) VALUES (?, ?, 's', 'Tin', ?, '', '2024-04-25',"
+            " 'province', '2024-04-25T00:00:00+00:00', '2024-04-25T00:00:00+00:00')",
+            (i, f"h{i}", body),
+        )
+    old.close()
+    open_sync(path).close()
+    adb = await connect(path)
+    try:
+        assert (await search(adb, "dang")).total == 2
+        assert [h.article.id for h in (await search(adb, "Đảng")).hits] == [2, 1]
+        assert [h.article.id for h in (await search(adb, "đang")).hits] == [1, 2]
+    finally:
+        await adb.close()

@@ -1,0 +1,61 @@
+"""The two full-text indexes over articles, and the one way text goes into them.
+
+``article_fts`` (title, body) finds words with or without diacritics: FTS5's tokenizer
+(``unicode61 remove_diacritics 2``) folds case and every Vietnamese mark, all but ``đ``,
+which is no ``d`` with a mark to Unicode; :func:`index_form` turns it into ``d`` first.
+Queries go through the same function and the same tokenizer, so both sides always agree.
+
+``article_exact`` (title and body as one text, ``remove_diacritics 0``, no positions) tells
+"Đảng" from "đang": search ranks the spelling the user typed first with it.
+
+Both are contentless (the text lives in ``articles``): a row is removed by inserting the
+'delete' command with the values it was indexed with, so :func:`index_values` is the only
+place that decides what a row holds.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from itertools import groupby
+
+FOLDED = "article_fts"
+EXACT = "article_exact"
+
+_INSERT = (
+    f"INSERT INTO {FOLDED}(rowid, title, body) VALUES (?, ?, ?)",
+    f"INSERT INTO {EXACT}(rowid, text) VALUES (?, ?)",
+)
+_DELETE = (
+    f"INSERT INTO {FOLDED}({FOLDED}, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+    f"INSERT INTO {EXACT}({EXACT}, rowid, text) VALUES ('delete', ?, ?)",
+)
+
+IndexOp = tuple[bool, int, str, str]  # (delete?, article id, title, body)
+
+
+def index_form(text: str) -> str:
+    """Text as the folding index takes it: ``đ`` -> ``d``; the tokenizer does the rest."""
+    return text.replace("đ", "d").replace("Đ", "D")
+
+
+def index_values(
+    article_id: int, title: str, body: str
+) -> tuple[tuple[int, str, str], tuple[int, str]]:
+    """The rows of one article in the folding and the exact index."""
+    return (article_id, index_form(title), index_form(body)), (article_id, f"{title}\n{body}")
+
+
+def apply(db: sqlite3.Connection, ops: Iterable[IndexOp]) -> None:
+    """Run index inserts and deletes in order.
+
+    Callers collect a whole batch and apply it after the other statements of the
+    transaction: FTS5 writes its pending terms to disk whenever a later statement opens a
+    savepoint (any statement that fires a trigger does), which made one tiny index segment
+    per article and cost ~0.2 ms each.
+    """
+    for delete, run in groupby(ops, key=lambda op: op[0]):
+        rows = [index_values(article_id, title, body) for _, article_id, title, body in run]
+        statements = _DELETE if delete else _INSERT
+        db.executemany(statements[0], [folded for folded, _ in rows]).close()
+        db.executemany(statements[1], [exact for _, exact in rows]).close()
