@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -106,11 +107,23 @@ def _norm_key(paragraph: str) -> str:
     return " ".join(paragraph.lower().split()).rstrip(" .")
 
 
+# White space other than the plain space and newline that squeeze_spaces leaves.
+_ODD_WHITESPACE = re.compile(r"[^\S \n]")
+
+
+def _key_function(text: str) -> Callable[[str], str]:
+    """_norm_key, or a cheaper equal one when ``text`` has only plain spaces (squeezed)."""
+    if _ODD_WHITESPACE.search(text):
+        return _norm_key
+    return lambda line: line.lower().rstrip(" .")
+
+
 def clean_text(text: str, title: str | None = None) -> Cleaned:
     """Clean one article's text. ``title``, when the source knows it, is removed from the
     top of the body instead of being detected."""
     text = squeeze_spaces(clean_nfc(text))
     lines = [line for line in text.split("\n") if line]
+    norm_key = _key_function(text)
 
     year_month: tuple[int, int] | None = None
     if lines:
@@ -144,14 +157,14 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
         kept.append(line)
 
     # Photo captions repeated with "ảnh N": keep the plain copy, drop the numbered one.
-    keyed = [(line, _norm_key(line)) for line in kept]
+    keyed = [(line, norm_key(line)) for line in kept]
     plain = {key for _, key in keyed}
     deduped: list[tuple[str, str]] = []
     for line, key in keyed:
         suffix = _caption_suffix(line)
         if suffix:
             line = line[: suffix.start()]
-            key = _norm_key(line)
+            key = norm_key(line)
             if key in plain:
                 continue
         deduped.append((line, key))

@@ -7,13 +7,13 @@ import hashlib
 from bot.articles.clean import clean_text
 from bot.articles.extract import extract
 from bot.articles.model import Article, RawArticle
-from bot.text.normalize import fold
+from bot.text.normalize import fold_words
 from bot.text.provinces import Gazetteer
 
 
 def body_hash(body: str) -> str:
     """Identity of a text regardless of spacing, case and diacritic variants."""
-    key = " ".join(fold(body).split())
+    key = fold_words(body)
     return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
 
 

@@ -26,7 +26,7 @@ from bot.sources.pages import extract_main_text
 from bot.sources.schedule import next_due
 from bot.store import sources as store
 from bot.store.sources import SeenEntry, SourceRow
-from bot.text.normalize import fold
+from bot.text.normalize import fold_words
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def article_text(teaser: str, page_text: str | None) -> str:
     """
     if not page_text or len(page_text) < PAGE_MIN_GAIN * len(teaser):
         return teaser
-    if not teaser or " ".join(fold(teaser).split()) in " ".join(fold(page_text).split()):
+    if not teaser or fold_words(teaser) in fold_words(page_text):
         return page_text
     return f"{teaser}\n\n{page_text}"
 
