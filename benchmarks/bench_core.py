@@ -22,6 +22,7 @@ from pathlib import Path
 from benchmarks.corpus import RARE, articles
 from bot.articles.summarize import lead3, summarize
 from bot.sources.files import process_many
+from bot.store import index
 from bot.store.articles import save_many_sync
 from bot.store.db import connect, open_sync
 from bot.store.search import search
@@ -60,6 +61,7 @@ def import_corpus(db_path: Path, n: int, workers: int) -> tuple[float, float]:
             batch = []
     if batch:
         save_many_sync(conn, batch, now)
+    index.optimize(conn)  # as `danvan-bot import` does after a large import
     elapsed = time.perf_counter() - t0
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()

@@ -41,6 +41,8 @@ def _title_words(sentence: str) -> int:
         count += 1
         pos = m.end()
     return count
+
+
 _CAPTION_START = re.compile(
     r"^(?:quang\s+cảnh|toàn\s+cảnh|ảnh|các\s+đại\s+biểu|đại\s+biểu|lãnh\s+đạo)\b", re.IGNORECASE
 )

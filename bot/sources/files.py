@@ -26,6 +26,7 @@ from pathlib import Path
 
 from bot.articles.model import Article, RawArticle
 from bot.articles.pipeline import process
+from bot.store import index
 from bot.store.articles import save_many_sync
 from bot.text.dates import VN_TZ
 from bot.text.normalize import clean_nfc
@@ -190,6 +191,8 @@ def import_paths(
             pool.shutdown(cancel_futures=True)
     if batch:
         _store(conn, batch, now, report)
+    if report.new + report.updated >= index.OPTIMIZE_AFTER:
+        index.optimize(conn)
     return report
 
 

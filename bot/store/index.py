@@ -59,3 +59,15 @@ def apply(db: sqlite3.Connection, ops: Iterable[IndexOp]) -> None:
         statements = _DELETE if delete else _INSERT
         db.executemany(statements[0], [folded for folded, _ in rows]).close()
         db.executemany(statements[1], [exact for _, exact in rows]).close()
+
+
+# After an import of this many articles, merge the index (see optimize).
+OPTIMIZE_AFTER = 1000
+
+
+def optimize(db: sqlite3.Connection) -> None:
+    """Merge each index into one segment. A bulk import leaves one segment per batch, and
+    a query visits every segment: merged, /tim's ranking queries got 2-6x faster at
+    100,000 articles. Takes ~2.5 s there; run after large imports only."""
+    for table in (FOLDED, EXACT):
+        db.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')").close()

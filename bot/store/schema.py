@@ -173,14 +173,17 @@ _V3_SOURCE_ADMIN_PAUSE = """
 # v4: the search index without Telex columns (computing them was a third of the import
 # time). article_fts gets the text with đ -> d and its tokenizer folds the rest; the exact
 # spelling goes to article_exact as it is (no positions: only "which rows" is asked of it).
+# columnsize=0: no per-row column sizes, which only ranking functions (bm25) would read.
 # See bot/store/index.py; the replace() below is index_form() in SQL.
 _V4_INDEX_WITHOUT_TELEX = """
         DROP TABLE article_fts;
         CREATE VIRTUAL TABLE article_fts USING fts5(
-            title, body, content='', tokenize='unicode61 remove_diacritics 2'
+            title, body, content='', columnsize=0,
+            tokenize='unicode61 remove_diacritics 2'
         );
         CREATE VIRTUAL TABLE article_exact USING fts5(
-            text, content='', detail=none, tokenize='unicode61 remove_diacritics 0'
+            text, content='', columnsize=0, detail=none,
+            tokenize='unicode61 remove_diacritics 0'
         );
         INSERT INTO article_fts(rowid, title, body)
             SELECT id, replace(replace(title, 'đ', 'd'), 'Đ', 'D'),

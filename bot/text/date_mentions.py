@@ -84,9 +84,10 @@ def _year(raw: str | None) -> int | None:
     return y + 2000 if y < 100 else y
 
 
-# Every date has a digit, and its cue words ("chiều tối hôm qua ngày (") stand within
-# _LEAD_MAX characters before its first digit, its end within _TAIL_MAX after a digit.
-_DIGITS = re.compile(r"\d+")
+# Every date starts its numbers with a day of one or two digits (not part of a longer number:
+# "2022" starts none), its cue words ("chiều tối hôm qua ngày (") stand within _LEAD_MAX
+# characters before that day, and it ends within _TAIL_MAX after it ("24 đến ngày 26/11/2024").
+_DIGITS = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
 _LEAD_MAX = 64
 _TAIL_MAX = 32
 

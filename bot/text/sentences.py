@@ -8,7 +8,6 @@ Survives what trips naive splitters: abbreviations with a full stop ("TP.", "TS.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 # Abbreviations that end with a full stop inside a sentence (compared case-insensitively).
 _ABBREVIATIONS = frozenset(
@@ -16,25 +15,15 @@ _ABBREVIATIONS = frozenset(
     vd v.v. vv etc mr mrs dr no nxb tpp k.t thq""".split()
 )
 
-# Candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
-_BOUNDARY = re.compile(r"""(?:\.{3}|…|[.!?])(?:/\.)?["'”’»)\]]*\s+|/\.\s+""")
-_UPPER_START = re.compile(r"""["'“‘«(\[]*[A-ZÀ-ỸĐ0-9]""")
-# Where a boundary can begin. Searching for these first and matching _BOUNDARY there finds
-# the same boundaries 4x faster: the regex engine cannot skip ahead by itself on a pattern
-# that opens with alternatives.
-_BOUNDARY_START = re.compile(r"[.!?…/]")
-
-
-def _boundaries(paragraph: str) -> Iterator[re.Match[str]]:
-    """``_BOUNDARY.finditer(paragraph)``, faster."""
-    pos = 0
-    while (candidate := _BOUNDARY_START.search(paragraph, pos)) is not None:
-        m = _BOUNDARY.match(paragraph, candidate.start())
-        if m is None:
-            pos = candidate.start() + 1
-            continue
-        yield m
-        pos = m.end()
+# A boundary: terminal punctuation ("...", "…", ".", "!", "?", optionally followed by the
+# end-of-article "/."), closing quotes/brackets, space; or "/." alone; followed by what can
+# start a sentence. Every alternative opens with a literal character, which lets the regex
+# engine skip to the next candidate by itself (4x faster than a pattern opening with groups).
+_CLOSE = r"""(?:/\.)?["'”’»)\]]*\s+"""
+_BOUNDARY = re.compile(
+    rf"""(?:\.\.\.{_CLOSE}|…{_CLOSE}|\.{_CLOSE}|!{_CLOSE}|\?{_CLOSE}|/\.\s+)"""
+    r"""(?=["'“‘«(\[]{0,2}[A-ZÀ-ỸĐ0-9])"""
+)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -50,11 +39,8 @@ def split_sentences(text: str) -> list[str]:
 def _split_paragraph(paragraph: str) -> list[str]:
     out: list[str] = []
     start = 0
-    for m in _boundaries(paragraph):
+    for m in _BOUNDARY.finditer(paragraph):
         end = m.end()
-        nxt = paragraph[end : end + 3]
-        if not _UPPER_START.match(nxt):
-            continue
         if paragraph[m.start()] == "." and _is_abbreviation(
             _last_word(paragraph, start, m.start())
         ):

@@ -269,3 +269,21 @@ async def test_migration_to_v4_reindexes_without_telex(tmp_path: Path) -> None:
         assert [h.article.id for h in (await search(adb, "đang")).hits] == [1, 2]
     finally:
         await adb.close()
+
+
+def test_optimize_merges_the_index_and_keeps_every_row(tmp_path: Path) -> None:
+    from bot.store import index
+
+    conn = open_sync(tmp_path / "o.db")
+    g = Gazetteer.load()
+    for i in range(3):  # three batches: three segments
+        text = f"Hội nghị sơ kết lần {i} của Ban Dân vận Tỉnh ủy Lạng Sơn về công tác dân vận."
+        store.save_many_sync(conn, [process(RawArticle(text, source=str(i)), g)], NOW)
+    segments = conn.execute("SELECT count(*) FROM article_fts_data").fetchone()[0]
+    index.optimize(conn)
+    assert conn.execute("SELECT count(*) FROM article_fts_data").fetchone()[0] < segments
+    assert len(_rows(conn, "article_fts", '"lang" AND "son"')) == 3
+    assert len(_rows(conn, "article_exact", '"lạng"')) == 3
+    for table in ("article_fts", "article_exact"):
+        conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 0)")
+    conn.close()
