@@ -107,8 +107,10 @@ def _norm_key(paragraph: str) -> str:
     return " ".join(paragraph.lower().split()).rstrip(" .")
 
 
-# White space other than the plain space and newline that squeeze_spaces leaves.
-_ODD_WHITESPACE = re.compile(r"[^\S \n]")
+# White space that str.split() knows and cleaning leaves in place: clean_nfc and
+# squeeze_spaces turn the rest (tabs, NBSP, ideographic space...) into plain spaces or
+# remove it. (A positive class: the engine scans for it ~10x faster than for [^\S ].)
+_ODD_WHITESPACE = re.compile("[\x85\u1680\u2000-\u200a\u2028\u2029\u205f]")
 
 
 def _key_function(text: str) -> Callable[[str], str]:

@@ -57,13 +57,10 @@ def _split_paragraph(paragraph: str) -> list[str]:
 
 def _last_word(paragraph: str, start: int, dot: int) -> str:
     """The word before the full stop at ``dot`` (the sentence began at ``start``)."""
-    # Look back a little first: splitting the whole sentence so far at every full stop
+    # rsplit from the right once: splitting the whole sentence so far at every full stop
     # made long paragraphs quadratic.
-    low = max(start, dot - 48)
-    words = paragraph[low:dot].split()
-    if low > start and (not words or (len(words) == 1 and not paragraph[low - 1].isspace())):
-        words = paragraph[start:dot].split()  # a very long word: take it whole
-    return words[-1] if words else ""
+    parts = paragraph[start:dot].rsplit(None, 1)
+    return parts[-1] if parts else ""
 
 
 def _is_abbreviation(last: str) -> bool:
@@ -72,8 +69,9 @@ def _is_abbreviation(last: str) -> bool:
     if not last:
         return False
     # "PGS.TS." / "Th.S." : several dotted parts.
-    parts = [p for p in last.split(".") if p]
-    if parts and all(p.lower() in _ABBREVIATIONS for p in parts):
+    parts = set(last.lower().split("."))
+    parts.discard("")
+    if parts and _ABBREVIATIONS.issuperset(parts):
         return True
     # A single capital letter: an initial ("Nguyễn V. A") or a list label ("A.").
     return len(last) == 1 and last.isupper()
