@@ -1,8 +1,10 @@
 """Article-core benchmark: import throughput, database size, search latency at scale.
 
-    .venv/bin/python -m benchmarks.bench_core [--articles 100000] [--workers 2] [--keep PATH]
+    .venv/bin/python -m benchmarks.bench_core [--articles 100000] [--bytes 3000] [--workers 2]
+                                              [--keep PATH]
 
-Generates Vietnamese-like articles of ~3 KB (benchmarks/corpus.py, no external data),
+Generates Vietnamese-like articles of ~3 KB of UTF-8 (benchmarks/corpus.py, no external data;
+``--bytes 4100`` gives the 3,000-character articles of earlier runs),
 imports them through the real pipeline (clean + extract + summarise + store, a process pool
 for the core as `danvan-bot import` uses), then times the same `search()` that /tim uses
 against a `LIKE '%...%'` scan in the same run. Prints a table; not a test.
@@ -48,8 +50,13 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
-def import_corpus(db_path: Path, n: int, workers: int) -> tuple[float, float]:
-    raws = list(articles(n))
+def import_corpus(
+    db_path: Path, n: int, workers: int, size: int
+) -> tuple[float, float, float, float]:
+    """Seconds, articles/s, mean characters and mean UTF-8 bytes per article."""
+    raws = list(articles(n, target_bytes=size))
+    chars = statistics.fmean(len(r.text) for r in raws)
+    nbytes = statistics.fmean(len(r.text.encode()) for r in raws)
     conn = open_sync(db_path)
     now = datetime.now(UTC)
     t0 = time.perf_counter()
@@ -65,7 +72,7 @@ def import_corpus(db_path: Path, n: int, workers: int) -> tuple[float, float]:
     elapsed = time.perf_counter() - t0
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
-    return elapsed, n / elapsed
+    return elapsed, n / elapsed, chars, nbytes
 
 
 async def time_searches(
@@ -128,6 +135,7 @@ def summary_table() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--bytes", type=int, default=3000, help="article size in UTF-8 bytes")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--keep", type=Path, help="keep the database at this path")
@@ -137,13 +145,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db_path = args.keep or Path(tmp) / "bench.db"
         if args.keep and db_path.exists():
-            elapsed, rate = float("nan"), float("nan")
+            elapsed, rate, chars, nbytes = (float("nan"),) * 4
         else:
-            elapsed, rate = import_corpus(db_path, args.articles, args.workers)
+            elapsed, rate, chars, nbytes = import_corpus(
+                db_path, args.articles, args.workers, args.bytes
+            )
         size_mb = db_path.stat().st_size / 1e6
         rows = asyncio.run(time_searches(db_path, args.runs))
 
-    print(f"\nArticle core at {args.articles:,} articles (~3 KB each), {args.workers} workers")
+    print(
+        f"\nArticle core at {args.articles:,} articles of {nbytes:,.0f} bytes UTF-8"
+        f" ({chars:,.0f} characters) on average, {args.workers} workers"
+    )
     print(f"| import | {elapsed:.1f} s | {rate:,.0f} articles/s | database {size_mb:,.0f} MB |")
     print("\n| query | search p50 ms | search p95 ms | matches | LIKE scan p50 ms | LIKE/search |")
     print("|---|---:|---:|---:|---:|---:|")

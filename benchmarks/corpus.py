@@ -40,7 +40,9 @@ def sentence(rng: random.Random) -> str:
     return f"{rng.choice(VERBS).capitalize()} {a}, gắn với {b}; {verb} {other}."
 
 
-def article(i: int, rng: random.Random, target_chars: int = 3000) -> RawArticle:
+def article(i: int, rng: random.Random, target_bytes: int = 3000) -> RawArticle:
+    """One article of about ``target_bytes`` of UTF-8 (Vietnamese letters take 1-3 bytes:
+    3,000 bytes are ~2,300 characters)."""
     province = rng.choice(PROVINCES)
     day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(2018, 2026)
     kind = rng.choice(KINDS)
@@ -49,11 +51,11 @@ def article(i: int, rng: random.Random, target_chars: int = 3000) -> RawArticle:
         f"dân vận năm {year}. Đồng chí {rng.choice(NAMES)}, Trưởng ban Dân vận Tỉnh ủy chủ trì."
     )
     paragraphs = [lead]
-    size = len(lead)
-    while size < target_chars:
+    size = len(lead.encode())
+    while size < target_bytes:
         p = " ".join(sentence(rng) for _ in range(rng.randint(2, 4)))
         paragraphs.append(p)
-        size += len(p) + 2
+        size += len(p.encode()) + 2
     if i % 5000 == 17:
         paragraphs.insert(2, f"Hội nghị giới thiệu {RARE} ở huyện miền núi.")
     title = f"Hội nghị {kind} công tác dân vận tại {province} (số {i})"
@@ -61,7 +63,7 @@ def article(i: int, rng: random.Random, target_chars: int = 3000) -> RawArticle:
                       url=f"https://bench.example/{i}")  # fmt: skip
 
 
-def articles(n: int, seed: int = 1) -> Iterator[RawArticle]:
+def articles(n: int, seed: int = 1, target_bytes: int = 3000) -> Iterator[RawArticle]:
     rng = random.Random(seed)
     for i in range(n):
-        yield article(i, rng)
+        yield article(i, rng, target_bytes)

@@ -147,11 +147,11 @@ def _score(
     score = content + 0.5 * len(title_words & toks) / (len(title_words) or 1)
     score += 1.0 if order == 0 else (0.3 if p_index == 0 else 0.0)
     score -= 0.02 * min(p_index, 10)
-    if _PROTOCOL_START.search(sentence):
+    if _PROTOCOL_START.match(sentence):
         score -= 2.0
     if _title_words(sentence) >= 2:
         score -= 0.8
-    if _CAPTION_START.search(sentence):
+    if _CAPTION_START.match(sentence):
         score -= 0.8
     if len(sentence) > 300:
         score -= 0.6

@@ -38,9 +38,15 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ODD_RE = re.compile("[" + "".join(_LOOKALIKES) + "]")
 
 
+# Either of the above: most texts have none, and one scan is cheaper than two.
+_ANY_FIX_RE = re.compile(_CONTROL_RE.pattern[:-1] + _ODD_RE.pattern[1:])
+
+
 def clean_nfc(text: str) -> str:
     """NFC, Vietnamese look-alike letters fixed, odd spaces made plain; newlines kept."""
     text = unicodedata.normalize("NFC", text)
+    if not _ANY_FIX_RE.search(text):
+        return text
     if _ODD_RE.search(text):
         # str.replace per character found: a table translate costs ~0.1 µs per character.
         for odd in set(_ODD_RE.findall(text)):

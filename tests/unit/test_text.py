@@ -1,4 +1,4 @@
-"""Vietnamese text primitives: folding, Telex keys, sentences, dates, provinces."""
+"""Vietnamese text primitives: folding, tone placement, sentences, dates, provinces."""
 
 from __future__ import annotations
 
