@@ -60,17 +60,21 @@ async def test_nfd_query_works(db: aiosqlite.Connection) -> None:
     assert await _sources(db, unicodedata.normalize("NFD", "Ma Từ Đông Điền"))
 
 
-async def test_exact_diacritics_rank_first(tmp_path: Path) -> None:
-    path = tmp_path / "dang.db"
+async def _archive_of(tmp_path: Path, texts: list[tuple[str, str]]) -> aiosqlite.Connection:
+    """A database holding one article per (source, text)."""
+    path = tmp_path / "archive.db"
     conn = open_sync(path)
     g = Gazetteer.load()
-    texts = [
-        ("a", "Hội nghị đang diễn ra tại hội trường, các đại biểu đang thảo luận sôi nổi."),
-        ("b", "Công tác xây dựng Đảng và hệ thống chính trị được chú trọng trong năm qua."),
-    ]
     store.save_many_sync(conn, [process(RawArticle(t, source=s), g) for s, t in texts], NOW)
     conn.close()
-    adb = await connect(path)
+    return await connect(path)
+
+
+async def test_exact_diacritics_rank_first(tmp_path: Path) -> None:
+    adb = await _archive_of(tmp_path, [
+        ("a", "Hội nghị đang diễn ra tại hội trường, các đại biểu đang thảo luận sôi nổi."),
+        ("b", "Công tác xây dựng Đảng và hệ thống chính trị được chú trọng trong năm qua."),
+    ])  # fmt: skip
     try:
         assert (await search(adb, "Đảng")).hits[0].article.source == "b"
         assert (await search(adb, "đang")).hits[0].article.source == "a"
@@ -80,16 +84,10 @@ async def test_exact_diacritics_rank_first(tmp_path: Path) -> None:
 
 
 async def test_exact_spelling_ignores_tone_placement(tmp_path: Path) -> None:
-    path = tmp_path / "hoa.db"
-    conn = open_sync(path)
-    g = Gazetteer.load()
-    texts = [
+    adb = await _archive_of(tmp_path, [
         ("flower", "Người dân trồng hoa trên các tuyến đường nông thôn mới của xã."),
         ("peace", "Hội nghị bàn về hòa giải ở cơ sở và công tác dân vận của xã."),
-    ]
-    store.save_many_sync(conn, [process(RawArticle(t, source=s), g) for s, t in texts], NOW)
-    conn.close()
-    adb = await connect(path)
+    ])  # fmt: skip
     try:
         for typed in ("hoà", "hòa"):  # either placement is the spelling of "hòa giải"
             assert (await search(adb, typed)).hits[0].article.source == "peace"
