@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -107,17 +106,9 @@ def _norm_key(paragraph: str) -> str:
     return " ".join(paragraph.lower().split()).rstrip(" .")
 
 
-# White space that str.split() knows and cleaning leaves in place: clean_nfc and
-# squeeze_spaces turn the rest (tabs, NBSP, ideographic space...) into plain spaces or
-# remove it. (A positive class: the engine scans for it ~10x faster than for [^\S ].)
-_ODD_WHITESPACE = re.compile("[\x85\u1680\u2000-\u200a\u2028\u2029\u205f]")
-
-
-def _key_function(text: str) -> Callable[[str], str]:
-    """_norm_key, or a cheaper equal one when ``text`` has only plain spaces (squeezed)."""
-    if _ODD_WHITESPACE.search(text):
-        return _norm_key
-    return lambda line: line.lower().rstrip(" .")
+def _line_key(line: str) -> str:
+    """_norm_key of a cleaned line: its only white space is single plain spaces."""
+    return line.lower().rstrip(" .")
 
 
 def clean_text(text: str, title: str | None = None) -> Cleaned:
@@ -125,7 +116,6 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     top of the body instead of being detected."""
     text = squeeze_spaces(clean_nfc(text))
     lines = [line for line in text.split("\n") if line]
-    norm_key = _key_function(text)
 
     year_month: tuple[int, int] | None = None
     if lines:
@@ -159,14 +149,14 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
         kept.append(line)
 
     # Photo captions repeated with "ảnh N": keep the plain copy, drop the numbered one.
-    keyed = [(line, norm_key(line)) for line in kept]
+    keyed = [(line, _line_key(line)) for line in kept]
     plain = {key for _, key in keyed}
     deduped: list[tuple[str, str]] = []
     for line, key in keyed:
         suffix = _caption_suffix(line)
         if suffix:
             line = line[: suffix.start()]
-            key = norm_key(line)
+            key = _line_key(line)
             if key in plain:
                 continue
         deduped.append((line, key))

@@ -7,9 +7,11 @@ có đồng chí ..."), photo captions and credits. Sentences are scored for wha
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from itertools import chain
 
 from bot.text.normalize import fold, words
@@ -78,14 +80,14 @@ def summarize(paragraphs: tuple[str, ...], *, title: str = "", limit: int = MAX_
     capped = {w: min(n, 5) for w, n in freq.items()}
     raw = [_content(toks, capped) for _, _, toks in candidates]
     top = max(raw) or 1.0
-    scored: list[tuple[float, int, str]] = []
-    for order, (p_index, sentence, toks) in enumerate(candidates):
-        score = _score(sentence, toks, p_index, order, raw[order] / top, title_words)
-        scored.append((score, order, sentence))
-    best = sorted(scored, key=lambda t: (-t[0], t[1]))
+    bases = [
+        _base_score(toks, p_index, order, raw[order] / top, title_words)
+        for order, (p_index, _, toks) in enumerate(candidates)
+    ]
     chosen: list[tuple[int, str]] = []
     total = 0
-    for score, order, sentence in best:
+    for score, order in _best_first(bases, [s for _, s, _ in candidates]):
+        sentence = candidates[order][1]
         if score <= 0 and chosen:
             break
         extra = len(sentence) + (1 if chosen else 0)
@@ -133,20 +135,23 @@ def _content(toks: set[str], capped: dict[str, int]) -> float:
     return sum(map(capped.__getitem__, toks)) / (math.sqrt(len(toks)) * 5)
 
 
-def _score(
-    sentence: str,
-    toks: set[str],
-    p_index: int,
-    order: int,
-    content: float,
-    title_words: set[str],
-) -> float:
-    """Content in [0, 1], plus position, minus protocol, captions and extreme lengths."""
+def _base_score(
+    toks: set[str], p_index: int, order: int, content: float, title_words: set[str]
+) -> float | None:
+    """Content in [0, 1] plus position; None for a sentence with no content (score -1)."""
     if content <= 0:
-        return -1.0
+        return None
     score = content + 0.5 * len(title_words & toks) / (len(title_words) or 1)
     score += 1.0 if order == 0 else (0.3 if p_index == 0 else 0.0)
     score -= 0.02 * min(p_index, 10)
+    return score
+
+
+def _score(sentence: str, base: float | None) -> float:
+    """The base score minus protocol, captions and extreme lengths."""
+    if base is None:
+        return -1.0
+    score = base
     if _PROTOCOL_START.match(sentence):
         score -= 2.0
     if _title_words(sentence) >= 2:
@@ -158,6 +163,29 @@ def _score(
     if len(sentence) < 50:
         score -= 0.5
     return score
+
+
+def _best_first(bases: list[float | None], sentences: list[str]) -> Iterator[tuple[float, int]]:
+    """(score, order) of the candidates, best first (earlier first on ties), scoring lazily.
+
+    Penalties only lower a base score, so the base is a bound: a candidate is scored (three
+    regexes) only when its bound reaches the top of the heap. A summary needs 3 of ~30."""
+    heap: list[tuple[float, int, bool]] = []
+    for order, base in enumerate(bases):
+        if base is None:
+            heap.append((1.0, order, True))  # score -1, known
+        else:
+            heap.append((-(base + _BOUND_SLACK), order, False))
+    heapq.heapify(heap)
+    while heap:
+        neg, order, exact = heapq.heappop(heap)
+        if exact:
+            yield -neg, order
+        else:
+            heapq.heappush(heap, (-_score(sentences[order], bases[order]), order, True))
+
+
+_BOUND_SLACK = 1e-9  # a bound stays above the score whatever the rounding
 
 
 def _truncate(sentence: str, limit: int) -> str:

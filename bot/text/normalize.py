@@ -24,17 +24,34 @@ _LOOKALIKES = {
     "\u2002": " ",
     "\u2003": " ",
     "\u3000": " ",
+    "\u1680": " ",
+    "\u2000": " ",
+    "\u2001": " ",
+    "\u2004": " ",
+    "\u2005": " ",
+    "\u2006": " ",
+    "\u2008": " ",
+    "\u205f": " ",
+    "\x0b": "\n",  # vertical tab
+    "\x0c": "\n",  # form feed
+    "\x1c": " ",  # information separators: white space to str.split(), not glue
+    "\x1d": " ",
+    "\x1e": " ",
+    "\x1f": " ",
+    "\x85": "\n",  # next line
+    "\u2028": "\n",  # line separator
+    "\u2029": "\n",  # paragraph separator
     "\u200b": "",  # zero-width space
     "\u200c": "",
     "\u200d": "",
     "\ufeff": "",  # BOM in the middle of a text
     "\u00ad": "",  # soft hyphen
-    "\r": "",
+    "\r": "\n",  # a lone CR ends a line too (CRLF is made LF first)
 }
 
 _SPACES_RE = re.compile(r"[ \t\f\v]+")
 _LINE_EDGES_RE = re.compile(r" *\n *")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
 _ODD_RE = re.compile("[" + "".join(_LOOKALIKES) + "]")
 
 
@@ -43,12 +60,16 @@ _ANY_FIX_RE = re.compile(_CONTROL_RE.pattern[:-1] + _ODD_RE.pattern[1:])
 
 
 def clean_nfc(text: str) -> str:
-    """NFC, Vietnamese look-alike letters fixed, odd spaces made plain; newlines kept."""
+    """NFC, Vietnamese look-alike letters fixed, odd spaces made plain; newlines kept.
+
+    Afterwards the only white space left is " ", "\n" and "\t" (which squeeze_spaces makes
+    a plain space): cleaning code can split lines and words on those alone."""
     text = unicodedata.normalize("NFC", text)
     if not _ANY_FIX_RE.search(text):
         return text
     if _ODD_RE.search(text):
         # str.replace per character found: a table translate costs ~0.1 µs per character.
+        text = text.replace("\r\n", "\n")
         for odd in set(_ODD_RE.findall(text)):
             text = text.replace(odd, _LOOKALIKES[odd])
         # The look-alike letters can create new combinable pairs.

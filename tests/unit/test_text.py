@@ -171,3 +171,13 @@ def test_gazetteer_has_63_former_and_34_current_units() -> None:
     g = Gazetteer.load()
     assert len(g.former) == 63 and len(g.current) == 34
     assert all(u.current in g.current for u in g.former.values())
+
+
+def test_every_odd_space_becomes_a_plain_space_or_newline() -> None:
+    from bot.text.normalize import squeeze_spaces
+
+    odd = [chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in " \n"]
+    for ch in odd:
+        cleaned = squeeze_spaces(clean_nfc(f"Dân{ch}vận"))
+        assert cleaned in ("Dân vận", "Dân\nvận"), repr(ch)
+    assert clean_nfc("a\u2028b\x85c") == "a\nb\nc"
