@@ -112,7 +112,7 @@ class _ContentWords(dict[str, tuple[str, ...]]):
     dictionary lookup in C. Stop words and one-letter words carry no content."""
 
     def __missing__(self, chunk: str) -> tuple[str, ...]:
-        if len(self) >= 50_000:  # emptied when full: stays small, follows the vocabulary
+        if len(self) >= 20_000:  # emptied when full (a few MB at most), follows the vocabulary
             self.clear()
         found = self[chunk] = tuple(
             f for f in (fold(w) for w in words(chunk)) if len(f) > 1 and f not in _STOP

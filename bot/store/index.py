@@ -9,8 +9,8 @@ Queries go through the same function and the same tokenizer, so both sides alway
 "Đảng" from "đang": search ranks the spelling the user typed first with it.
 
 Both are contentless (the text lives in ``articles``): a row is removed by inserting the
-'delete' command with the values it was indexed with, so :func:`index_values` is the only
-place that decides what a row holds.
+'delete' command with the values it was indexed with, so _folded_row and _exact_row are
+the only places that decide what a row holds.
 """
 
 from __future__ import annotations
@@ -39,11 +39,12 @@ def index_form(text: str) -> str:
     return text.replace("đ", "d").replace("Đ", "D")
 
 
-def index_values(
-    article_id: int, title: str, body: str
-) -> tuple[tuple[int, str, str], tuple[int, str]]:
-    """The rows of one article in the folding and the exact index."""
-    return (article_id, index_form(title), index_form(body)), (article_id, f"{title}\n{body}")
+def _folded_row(article_id: int, title: str, body: str) -> tuple[int, str, str]:
+    return article_id, index_form(title), index_form(body)
+
+
+def _exact_row(article_id: int, title: str, body: str) -> tuple[int, str]:
+    return article_id, f"{title}\n{body}"
 
 
 def apply(db: sqlite3.Connection, ops: Iterable[IndexOp]) -> None:
@@ -55,10 +56,12 @@ def apply(db: sqlite3.Connection, ops: Iterable[IndexOp]) -> None:
     per article and cost ~0.2 ms each.
     """
     for delete, run in groupby(ops, key=lambda op: op[0]):
-        rows = [index_values(article_id, title, body) for _, article_id, title, body in run]
-        statements = _DELETE if delete else _INSERT
-        db.executemany(statements[0], [folded for folded, _ in rows]).close()
-        db.executemany(statements[1], [exact for _, exact in rows]).close()
+        batch = [op[1:] for op in run]
+        folded_sql, exact_sql = _DELETE if delete else _INSERT
+        # Rows are made as SQLite asks for them: a batch's copies of its texts are never
+        # all in memory at once.
+        db.executemany(folded_sql, (_folded_row(*op) for op in batch)).close()
+        db.executemany(exact_sql, (_exact_row(*op) for op in batch)).close()
 
 
 # After an import of this many articles, merge the index (see optimize).

@@ -140,7 +140,7 @@ class _FoldedChunks(dict[str, str]):
     """A space-free chunk of text -> ``fold(chunk)``; emptied when full, so it stays small
     and follows the vocabulary. Most chunks of news prose repeat: a hit is one lookup."""
 
-    limit = 50_000
+    limit = 20_000  # a few MB at most
 
     def __missing__(self, chunk: str) -> str:
         if len(self) >= self.limit:
