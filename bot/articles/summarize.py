@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from itertools import chain
 
-from bot.text.normalize import fold, words
+from bot.text.normalize import ChunkCache, fold, words
 from bot.text.sentences import split_sentences
 
 MAX_CHARS = 400
@@ -104,23 +104,14 @@ def summarize(paragraphs: tuple[str, ...], *, title: str = "", limit: int = MAX_
     return " ".join(s for _, s in chosen)
 
 
-class _ContentWords(dict[str, tuple[str, ...]]):
-    """A space-separated chunk of text ("vận,", "TP.HCM") -> its content words, folded.
-
-    Looking chunks up in this cache costs a third of cutting sentences into words with a
-    regex and folding them: the vocabulary of news prose is small, and a hit is one
-    dictionary lookup in C. Stop words and one-letter words carry no content."""
-
-    def __missing__(self, chunk: str) -> tuple[str, ...]:
-        if len(self) >= 20_000:  # emptied when full (a few MB at most), follows the vocabulary
-            self.clear()
-        found = self[chunk] = tuple(
-            f for f in (fold(w) for w in words(chunk)) if len(f) > 1 and f not in _STOP
-        )
-        return found
+def _content_words_of(chunk: str) -> tuple[str, ...]:
+    """The content words of a space-separated chunk ("vận,", "TP.HCM"), folded: stop words
+    and one-letter words carry no content."""
+    return tuple(f for f in (fold(w) for w in words(chunk)) if len(f) > 1 and f not in _STOP)
 
 
-_content_words = _ContentWords()
+# Looking chunks up costs a third of cutting sentences into words and folding them.
+_content_words: ChunkCache[tuple[str, ...]] = ChunkCache(_content_words_of)
 
 
 def _tokens(sentence: str) -> set[str]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import TypeVar
 
 # Characters some sites type instead of Vietnamese letters, and spaces that are not spaces.
 _LOOKALIKES = {
@@ -136,26 +138,34 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
-class _FoldedChunks(dict[str, str]):
-    """A space-free chunk of text -> ``fold(chunk)``; emptied when full, so it stays small
-    and follows the vocabulary. Most chunks of news prose repeat: a hit is one lookup."""
+V = TypeVar("V")
 
-    limit = 20_000  # a few MB at most
 
-    def __missing__(self, chunk: str) -> str:
-        if len(self) >= self.limit:
+class ChunkCache(dict[str, V]):
+    """``compute(chunk)`` for space-free chunks of text, remembered; emptied when full (a few
+    MB at most), so it stays small and follows the vocabulary. Most chunks of news prose
+    repeat, and a hit is one dictionary lookup in C: mapping a text's chunks through this is
+    ~3x faster than working on the whole text letter by letter."""
+
+    def __init__(self, compute: Callable[[str], V], limit: int = 20_000) -> None:
+        super().__init__()
+        self._compute = compute
+        self._limit = limit
+
+    def __missing__(self, chunk: str) -> V:
+        if len(self) >= self._limit:
             self.clear()
-        folded = self[chunk] = fold(chunk)
-        return folded
+        value = self[chunk] = self._compute(chunk)
+        return value
 
 
-_folded_chunks = _FoldedChunks()
+_folded_chunks: ChunkCache[str] = ChunkCache(fold)
 
 
 def fold_words(text: str) -> str:
     """``fold(text)`` with every run of white space made one space, ends stripped: a key
-    for comparing texts regardless of spacing, case and diacritics. ~3x faster than folding
-    the whole text (fold works letter by letter, so folding chunk by chunk is the same)."""
+    for comparing texts regardless of spacing, case and diacritics (fold works letter by
+    letter, so folding chunk by chunk is the same)."""
     return " ".join(map(_folded_chunks.__getitem__, text.split()))
 
 
