@@ -46,13 +46,17 @@ async def bot(emulator: Emulator) -> AsyncIterator[Bot]:
 
 
 async def subscribe(
-    services: Services, chat_id: int, chat_type: str = "private", **kw: object
+    services: Services,
+    chat_id: int,
+    chat_type: str = "private",
+    *,
+    weekday: int = 0,
+    at: str = "07:00",
+    provinces: tuple[str, ...] = (),
 ) -> None:
     await subscriptions.subscribe(
-        services.db, chat_id, weekday=int(kw.get("weekday", 0)),  # type: ignore[call-overload]
-        at=str(kw.get("at", "07:00")), timezone="Asia/Ho_Chi_Minh",
-        provinces=tuple(kw.get("provinces", ())),  # type: ignore[call-overload]
-        now=EARLY, chat_type=chat_type,
+        services.db, chat_id, weekday=weekday, at=at, timezone="Asia/Ho_Chi_Minh",
+        provinces=provinces, now=EARLY, chat_type=chat_type,
     )  # fmt: skip
 
 

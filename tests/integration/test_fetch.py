@@ -7,7 +7,7 @@ how much. The bot's own fetcher, parser, article core and store run unchanged.
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +21,7 @@ from bot.sources.ingest import SourceReport, run_round
 from bot.store import sources as store
 from bot.store.articles import count
 
+Opener = Callable[[Settings], Awaitable[Services]]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # Every test runs at this instant, whatever the machine's date: feed dates are from 2026.
 CLOCK = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -112,7 +113,7 @@ def make_settings(tmp_path: Path, sources: dict[str, str], **fetch: object) -> S
 
 
 @pytest.fixture
-async def open_services() -> AsyncIterator[Callable[[Settings], object]]:
+async def open_services() -> AsyncIterator[Opener]:
     opened: list[Services] = []
 
     async def opener(settings: Settings) -> Services:
@@ -140,7 +141,9 @@ async def feed_entry_count(services: Services) -> int:
 # --- conditional GET -------------------------------------------------------------------
 
 
-async def test_304_costs_nothing_and_sends_validators(server, tmp_path, open_services):
+async def test_304_costs_nothing_and_sends_validators(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     etag = '"v1"'
     body = (FIXTURES / "feeds" / "danvan.xml").read_text("utf-8").replace("{BASE}", server.base)
 
@@ -166,7 +169,9 @@ async def test_304_costs_nothing_and_sends_validators(server, tmp_path, open_ser
     assert await count(services.db) == 4
 
 
-async def test_last_modified_is_sent_back(server, tmp_path, open_services):
+async def test_last_modified_is_sent_back(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     stamp = "Wed, 21 Oct 2026 07:28:00 GMT"
 
     def route(handler: BaseHTTPRequestHandler) -> Answer:
@@ -184,7 +189,9 @@ async def test_last_modified_is_sent_back(server, tmp_path, open_services):
 # --- bounds: time, size, redirects, addresses -------------------------------------------
 
 
-async def test_slow_server_hits_the_deadline(server, tmp_path, open_services):
+async def test_slow_server_hits_the_deadline(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     def slow(handler: BaseHTTPRequestHandler) -> Answer:
         server.release.wait(10)  # never answers within the test's deadline
         return Answer(200, b"<rss/>")
@@ -202,7 +209,9 @@ async def test_slow_server_hits_the_deadline(server, tmp_path, open_services):
     assert reports["ok"].new == 4  # the slow source did not hold the other up
 
 
-async def test_trickling_server_is_cut_by_the_overall_deadline(server, tmp_path, open_services):
+async def test_trickling_server_is_cut_by_the_overall_deadline(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     """Bytes arriving just often enough to beat a read timeout still hit the deadline."""
 
     def trickle(handler: BaseHTTPRequestHandler) -> None:
@@ -226,7 +235,9 @@ async def test_trickling_server_is_cut_by_the_overall_deadline(server, tmp_path,
     assert report.elapsed < 3
 
 
-async def test_oversized_body_is_cut_off_not_loaded(server, tmp_path, open_services):
+async def test_oversized_body_is_cut_off_not_loaded(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     total = 50 * 1024 * 1024
 
     def huge(handler: BaseHTTPRequestHandler) -> None:
@@ -261,7 +272,9 @@ async def test_oversized_body_is_cut_off_not_loaded(server, tmp_path, open_servi
     assert await count(services.db) == 0
 
 
-async def test_redirects_are_followed_but_bounded(server, tmp_path, open_services):
+async def test_redirects_are_followed_but_bounded(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     server.feed("/real", "danvan.xml")
     server.routes["/moved"] = lambda _h: Answer(301, headers={"Location": "/real"})
     server.routes["/loop"] = lambda _h: Answer(302, headers={"Location": "/loop"})
@@ -276,7 +289,9 @@ async def test_redirects_are_followed_but_bounded(server, tmp_path, open_service
     assert len(server.hits("/loop")) <= 6
 
 
-async def test_private_addresses_refused_unless_allowed(server, tmp_path, open_services):
+async def test_private_addresses_refused_unless_allowed(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     server.feed("/rss", "danvan.xml")
     settings = make_settings(tmp_path, {"local": f"{server.base}/rss"}, allow_private_hosts=False)
     services = await open_services(settings)
@@ -289,7 +304,9 @@ async def test_private_addresses_refused_unless_allowed(server, tmp_path, open_s
 # --- broken feeds -----------------------------------------------------------------------
 
 
-async def test_html_page_is_reported_as_not_a_feed(server, tmp_path, open_services):
+async def test_html_page_is_reported_as_not_a_feed(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     page = (FIXTURES / "pages" / "party_portal.html").read_bytes()
     server.static("/html", page, "text/html; charset=utf-8")
     server.static("/json", b'{"version": "https://jsonfeed.org/version/1"}', "application/json")
@@ -309,7 +326,9 @@ async def test_html_page_is_reported_as_not_a_feed(server, tmp_path, open_servic
         assert reports[name].line().startswith(f"{name}: FAILED: ")
 
 
-async def test_utf16_declared_utf8_feed_is_read(server, tmp_path, open_services):
+async def test_utf16_declared_utf8_feed_is_read(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     body = (FIXTURES / "feeds" / "danvan.xml").read_bytes()
     body = body.replace(b'encoding="UTF-8"', b'encoding="utf-16"')
     if len(body) % 2:  # an even length is the case feedparser decodes as UTF-16
@@ -324,7 +343,9 @@ async def test_utf16_declared_utf8_feed_is_read(server, tmp_path, open_services)
 # --- identity: duplicates, restarts, missing guid/date, updates ----------------------------
 
 
-async def test_same_entries_twice_store_once(server, tmp_path, open_services):
+async def test_same_entries_twice_store_once(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     server.feed("/a", "danvan.xml")  # no validators: the second fetch is a full 200
     server.feed("/mirror", "danvan.xml")
     settings = make_settings(tmp_path, {"a": f"{server.base}/a", "m": f"{server.base}/mirror"})
@@ -338,7 +359,9 @@ async def test_same_entries_twice_store_once(server, tmp_path, open_services):
     assert await count(services.db) == 4
 
 
-async def test_restart_does_not_reimport(server, tmp_path, open_services):
+async def test_restart_does_not_reimport(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     server.feed("/rss", "danvan.xml")
     settings = make_settings(tmp_path, {"tinh": f"{server.base}/rss"})
     first = await open_services(settings)
@@ -351,7 +374,9 @@ async def test_restart_does_not_reimport(server, tmp_path, open_services):
     assert await feed_entry_count(second) == 5  # 4 entries; the guid one also by its link
 
 
-async def test_entries_without_guid_or_date(server, tmp_path, open_services):
+async def test_entries_without_guid_or_date(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     server.feed("/rss", "danvan.xml")
     services = await open_services(make_settings(tmp_path, {"tinh": f"{server.base}/rss"}))
     assert (await fetch_all(services))["tinh"].new == 4
@@ -373,7 +398,9 @@ async def test_entries_without_guid_or_date(server, tmp_path, open_services):
     assert (await fetch_all(services))["tinh"].unchanged == 4
 
 
-async def test_changed_entry_is_an_update_not_a_duplicate(server, tmp_path, open_services):
+async def test_changed_entry_is_an_update_not_a_duplicate(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     server.feed("/rss", "danvan.xml")
     services = await open_services(make_settings(tmp_path, {"tinh": f"{server.base}/rss"}))
     await fetch_all(services)
@@ -385,11 +412,14 @@ async def test_changed_entry_is_an_update_not_a_duplicate(server, tmp_path, open
     async with services.db.execute(
         "SELECT count(*) FROM articles WHERE body LIKE '%315 mô hình%'"
     ) as cur:
-        assert (await cur.fetchone())[0] == 1
+        row = await cur.fetchone()
+    assert row is not None and row[0] == 1
     assert await count(services.db) == 4
 
 
-async def test_entry_html_is_plain_text_when_stored(server, tmp_path, open_services):
+async def test_entry_html_is_plain_text_when_stored(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     server.feed("/rss", "danvan.xml")
     services = await open_services(make_settings(tmp_path, {"tinh": f"{server.base}/rss"}))
     await fetch_all(services)
@@ -401,7 +431,9 @@ async def test_entry_html_is_plain_text_when_stored(server, tmp_path, open_servi
 # --- failures and recovery -----------------------------------------------------------------
 
 
-async def test_failing_source_backs_off_then_recovers(server, tmp_path, open_services):
+async def test_failing_source_backs_off_then_recovers(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     state = {"up": False}
     body = (FIXTURES / "feeds" / "danvan.xml").read_bytes()
     server.routes["/rss"] = lambda _h: (
@@ -416,6 +448,7 @@ async def test_failing_source_backs_off_then_recovers(server, tmp_path, open_ser
         assert report.error == "HTTP 503 Service Unavailable"
         row = await store.get_source(services.db, "tinh")
         assert row is not None and row.failures == expected_failures
+    assert row is not None
     assert row.state == "failing" and row.last_error == "HTTP 503 Service Unavailable"
     assert row.next_due_at is not None
     # Backoff: 30 min x 2^3 = 4 h (+-10 % jitter), far beyond the plain interval.
@@ -432,7 +465,9 @@ async def test_failing_source_backs_off_then_recovers(server, tmp_path, open_ser
     assert (row.next_due_at - services.clock()).total_seconds() < 34 * 60
 
 
-async def test_retry_after_is_respected(server, tmp_path, open_services):
+async def test_retry_after_is_respected(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     server.routes["/rss"] = lambda _h: Answer(429, b"slow down", {"Retry-After": "86400"})
     services = await open_services(make_settings(tmp_path, {"tinh": f"{server.base}/rss"}))
     await fetch_all(services)
@@ -444,7 +479,9 @@ async def test_retry_after_is_respected(server, tmp_path, open_services):
 # --- article pages for teasers ----------------------------------------------------------------
 
 
-async def test_teaser_entries_get_the_article_page(server, tmp_path, open_services):
+async def test_teaser_entries_get_the_article_page(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     server.feed("/rss", "teasers.xml")
     for name in ("party_portal", "provincial_table"):
         page = (FIXTURES / "pages" / f"{name}.html").read_bytes()
@@ -464,7 +501,9 @@ async def test_teaser_entries_get_the_article_page(server, tmp_path, open_servic
     assert all("Mozilla" not in h.get("user-agent", "") for _p, h in server.requests)
 
 
-async def test_page_fetching_can_be_switched_off(server, tmp_path, open_services):
+async def test_page_fetching_can_be_switched_off(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     server.feed("/rss", "teasers.xml")
     services = await open_services(make_settings(tmp_path, {"tinh": f"{server.base}/rss"}))
     report = (await fetch_all(services))["tinh"]
@@ -472,7 +511,9 @@ async def test_page_fetching_can_be_switched_off(server, tmp_path, open_services
     assert [p for p, _h in server.requests if p.startswith("/pages/")] == []
 
 
-async def test_failed_page_falls_back_to_the_teaser(server, tmp_path, open_services):
+async def test_failed_page_falls_back_to_the_teaser(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     server.feed("/rss", "teasers.xml")  # the pages are not served: 404
     services = await open_services(
         make_settings(tmp_path, {"tinh": f"{server.base}/rss"}, fetch_pages=True)
@@ -484,7 +525,9 @@ async def test_failed_page_falls_back_to_the_teaser(server, tmp_path, open_servi
 # --- scheduling ------------------------------------------------------------------------------
 
 
-async def test_only_due_sources_are_polled(server, tmp_path, open_services):
+async def test_only_due_sources_are_polled(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     server.feed("/a", "danvan.xml")
     server.feed("/b", "teasers.xml")
     settings = make_settings(tmp_path, {"a": f"{server.base}/a", "b": f"{server.base}/b"})
@@ -495,7 +538,9 @@ async def test_only_due_sources_are_polled(server, tmp_path, open_services):
     assert len(server.hits("/a")) == 1
 
 
-async def test_config_sync_keeps_chat_sources_and_disables_removed(tmp_path, open_services):
+async def test_config_sync_keeps_chat_sources_and_disables_removed(
+    tmp_path: Path, open_services: Opener
+) -> None:
     settings = make_settings(tmp_path, {"a": "https://a.example/rss", "b": "https://b.example/rss"})
     services = await open_services(settings)
     await store.add_source(services.db, "from-chat", "https://c.example/rss")
@@ -510,7 +555,9 @@ async def test_config_sync_keeps_chat_sources_and_disables_removed(tmp_path, ope
     assert row is not None and row.url == "https://a.example/new-rss"
 
 
-async def test_cookie_set_on_a_redirect_is_sent_back(server, tmp_path, open_services):
+async def test_cookie_set_on_a_redirect_is_sent_back(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     """qdnd.vn redirects /rss to itself until a session cookie is set; the jar follows."""
     body = (FIXTURES / "feeds" / "danvan.xml").read_bytes()
 
@@ -527,8 +574,8 @@ async def test_cookie_set_on_a_redirect_is_sent_back(server, tmp_path, open_serv
 
 
 async def test_deferred_pages_are_fetched_next_round_despite_validators(
-    server, tmp_path, open_services, monkeypatch
-):
+    server: FeedServer, tmp_path: Path, open_services: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("bot.sources.ingest.PAGES_PER_ROUND", 1)
     body = (FIXTURES / "feeds" / "teasers.xml").read_text("utf-8").replace("{BASE}", server.base)
 
@@ -553,7 +600,7 @@ async def test_deferred_pages_are_fetched_next_round_despite_validators(
     assert third.outcome == "unchanged"  # complete now: validators kept, 304
 
 
-async def test_admin_pause_survives_the_config_sync(tmp_path, open_services):
+async def test_admin_pause_survives_the_config_sync(tmp_path: Path, open_services: Opener) -> None:
     settings = make_settings(tmp_path, {"a": "https://a.example/rss"})
     services = await open_services(settings)
     assert await store.set_enabled(services.db, "a", False)
@@ -566,7 +613,9 @@ async def test_admin_pause_survives_the_config_sync(tmp_path, open_services):
     assert row is not None and row.enabled
 
 
-async def test_regenerated_guids_are_recognised_by_link(server, tmp_path, open_services):
+async def test_regenerated_guids_are_recognised_by_link(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     body = (FIXTURES / "feeds" / "danvan.xml").read_text("utf-8").replace("{BASE}", server.base)
     server.static("/rss", body.encode(), "application/rss+xml")
     services = await open_services(make_settings(tmp_path, {"tinh": f"{server.base}/rss"}))
@@ -581,7 +630,9 @@ async def test_regenerated_guids_are_recognised_by_link(server, tmp_path, open_s
     assert await count(services.db) == 4
 
 
-async def test_dates_in_the_future_are_dropped(server, tmp_path, open_services):
+async def test_dates_in_the_future_are_dropped(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
     body = (FIXTURES / "feeds" / "danvan.xml").read_text("utf-8").replace("{BASE}", server.base)
     body = body.replace("Thu, 09 Jul 2026 15:20:00 +0700", "Thu, 09 Jul 2099 15:20:00 +0700")
     server.static("/rss", body.encode(), "application/rss+xml")
@@ -595,8 +646,8 @@ async def test_dates_in_the_future_are_dropped(server, tmp_path, open_services):
 
 
 async def test_a_bug_on_one_source_is_reported_and_the_round_goes_on(
-    server, tmp_path, open_services, monkeypatch
-):
+    server: FeedServer, tmp_path: Path, open_services: Opener, monkeypatch: pytest.MonkeyPatch
+) -> None:
     server.feed("/a", "danvan.xml")
     server.feed("/b", "teasers.xml")
     settings = make_settings(tmp_path, {"a": f"{server.base}/a", "b": f"{server.base}/b"})

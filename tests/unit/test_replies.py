@@ -22,7 +22,7 @@ import pytest
 from bot.articles.model import Article, Extraction, ProvinceMention, RawArticle
 from bot.articles.pipeline import process
 from bot.config import Settings
-from bot.replies import dispatch
+from bot.replies import dispatch, registry
 from bot.replies.model import ChatContext, Reply
 from bot.services import Services
 from bot.store.articles import save_many_sync
@@ -179,8 +179,8 @@ def test_plain_text_is_not_a_command(text: str) -> None:
 def test_every_command_has_a_vietnamese_description_and_english_alias() -> None:
     for name in ("start", "huongdan", "help", "moinhat", "latest", "tim", "tomtat",
                  "hoinghi", "tinh"):  # fmt: skip
-        assert name in dispatch.COMMANDS, name
-        assert dispatch.COMMANDS[name].description
+        assert name in registry.COMMANDS, name
+        assert registry.COMMANDS[name].description
 
 
 # --- commands ----------------------------------------------------------------------------
@@ -200,7 +200,7 @@ async def test_help_lists_commands_and_hides_admin_ones(services: Services) -> N
     for text in ("/help", "/huongdan"):
         shown = visible(await say(services, text))
         assert "/tim" in shown and "/hoinghi" in shown and "/moinhat, /latest" in shown
-    admin_cmds = [c.name for c in dispatch.COMMANDS.values() if c.admin_only]
+    admin_cmds = [c.name for c in registry.COMMANDS.values() if c.admin_only]
     shown = visible(await say(services, "/huongdan"))
     for name in admin_cmds:
         assert f"/{name} " not in shown
@@ -414,7 +414,7 @@ async def test_plain_text_in_private_is_searched(services: Services) -> None:
 
 
 async def test_admin_only_commands_refused_for_others(services: Services) -> None:
-    admin_cmds = [c for c in dispatch.COMMANDS.values() if c.admin_only]
+    admin_cmds = [c for c in registry.COMMANDS.values() if c.admin_only]
     if not admin_cmds:
         pytest.skip("no admin-only command registered yet")
     name = admin_cmds[0].name

@@ -23,7 +23,7 @@ import pytest
 
 from bot.articles.model import Article, Extraction, ProvinceMention
 from bot.config import Settings, TelegramSettings
-from bot.replies import dispatch
+from bot.replies import registry
 from bot.replies.model import Button, Reply
 from bot.store.articles import save_many_sync
 from bot.store.db import open_sync
@@ -213,7 +213,7 @@ async def test_reading_commands_in_groups_spend_no_admin_lookups(running: Runnin
     emu.press_button(staff, listing, "Sau ▶")
     await emu.wait_until(lambda: emu.calls_to("editMessageText"), timeout=10)
     assert emu.calls_to("getChatMember") == []
-    if "dangky" not in dispatch.COMMANDS:
+    if "dangky" not in registry.COMMANDS:
         pytest.skip("no /dangky registered")
     emu.user_message(staff, "/dangky@DanVanTestBot", chat=group)
     await emu.wait_until(lambda: len(emu.messages(group.id)) >= 2, timeout=10)
