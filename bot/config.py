@@ -60,6 +60,12 @@ class SourceSettings:
     province: str | None = None
     interval_minutes: int | None = None
     enabled: bool = True
+    # "filter": only what the relevance classifier calls dân vận news reaches users;
+    # "all": the source publishes only dân vận news (a Ban Dân vận portal): keep everything.
+    topic: str = "filter"
+
+
+TOPICS = ("filter", "all")
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
         "interval_minutes": "int",
         "interval": "int",  # short spelling of interval_minutes
         "enabled": "bool",
+        "topic": "str",
     },
     "digest": {"weekday": "str", "time": "str", "timezone": "str"},
     "admin": {"users": "ids"},
@@ -482,7 +489,19 @@ def _sources(r: _Reader, raw: Any) -> tuple[SourceSettings, ...]:
                 r.positive(f'[[sources]] "{name}" {key}', interval)
         province = r.value(f'[[sources]] "{name}" province', s.get("province", ""), "str")
         enabled = r.value(f'[[sources]] "{name}" enabled', s.get("enabled", True), "bool")
-        out.append(SourceSettings(name, url, province.strip() or None, interval, enabled))
+        topic = r.value(f'[[sources]] "{name}" topic', s.get("topic", "filter"), "str")
+        if topic.strip().lower() not in TOPICS:
+            raise r.fail(
+                f'[[sources]] "{name}" topic',
+                f"{_show(topic)} is not a topic",
+                'use "filter" (only dân vận news is shown: the default) or "all" (the source '
+                "publishes only dân vận news)",
+            )
+        out.append(
+            SourceSettings(
+                name, url, province.strip() or None, interval, enabled, topic.strip().lower()
+            )
+        )
     return tuple(out)
 
 

@@ -13,7 +13,7 @@ query and call them. Everyone else gets a polite refusal - the dispatcher alread
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -25,7 +25,7 @@ from bot.sources import urlguard
 from bot.store import sources as source_store
 from bot.store import stats as stats_store
 from bot.store.db import run
-from bot.store.sources import SourceRow
+from bot.store.sources import SourceCounts, SourceRow
 from bot.text.dates import format_date_short_vi
 from bot.text.normalize import fold
 
@@ -44,13 +44,28 @@ REFUSAL = (
 
 NGUON_HELP = (
     "<b>Quản lý nguồn tin</b>\n"
-    "/nguon — xem các nguồn và tình trạng\n"
-    "/nguon them &lt;tên&gt; &lt;url&gt; — thêm nguồn, ví dụ:\n"
+    "/nguon — xem các nguồn, tình trạng, số tin giữ lại và lọc bỏ\n"
+    "/nguon them &lt;tên&gt; &lt;url&gt; [tatca] — thêm nguồn, ví dụ:\n"
     "<code>/nguon them Dân vận Thái Nguyên https://thainguyen.dcs.vn/rss</code>\n"
+    "Mặc định bot chỉ giữ tin về công tác dân vận; thêm <code>tatca</code> ở cuối cho "
+    "nguồn chỉ đăng tin dân vận (trang của Ban Dân vận) để giữ mọi tin.\n"
+    "/nguon chude &lt;tên&gt; tatca|loc — đổi: giữ mọi tin, hoặc chỉ tin dân vận\n"
     "/nguon tamdung &lt;tên&gt; — tạm dừng lấy tin\n"
     "/nguon tieptuc &lt;tên&gt; — lấy tin trở lại\n"
     "/nguon xoa &lt;tên&gt; — xóa nguồn đã thêm từ chat"
 )
+
+# Topic words an admin types (folded): keep every article, or only dân vận news.
+TOPIC_WORDS: Mapping[str, str] = {
+    "tatca": "all",
+    "tat ca": "all",
+    "all": "all",
+    "moi tin": "all",
+    "loc": "filter",
+    "filter": "filter",
+    "chi dan van": "filter",
+}
+TOPIC_VI = {"all": "giữ mọi tin", "filter": "chỉ giữ tin dân vận"}
 
 # Why the SSRF guard refused a URL, for the admin who typed it.
 URL_REFUSALS: Mapping[str | None, str] = {
@@ -87,6 +102,9 @@ _SUBCOMMANDS: Mapping[str, str] = {
     "xoa": "remove",
     "remove": "remove",
     "delete": "remove",
+    "chude": "topic",
+    "chu de": "topic",
+    "topic": "topic",
 }
 
 
@@ -113,8 +131,14 @@ def source_state(row: SourceRow) -> str:
     return "✅ hoạt động"
 
 
-def render_sources(rows: Sequence[SourceRow], now: datetime) -> list[str]:
-    """The /nguon list: one block per source, HTML-escaped, split under Telegram's limit."""
+def render_sources(
+    rows: Sequence[SourceRow],
+    now: datetime,
+    counts: Mapping[str, SourceCounts] | None = None,
+) -> list[str]:
+    """The /nguon list: one block per source, HTML-escaped, split under Telegram's limit.
+    ``counts``: articles each source brought that users see (kept) and that the relevance
+    classifier left out (filtered)."""
     if not rows:
         return [
             "Chưa có nguồn tin nào. Thêm nguồn bằng lệnh\n"
@@ -130,6 +154,11 @@ def render_sources(rows: Sequence[SourceRow], now: datetime) -> list[str]:
             f"Lấy được gần nhất: {_when(row.last_success_at, now)}; "
             f"tổng số tin: {row.entries_total}",
         ]
+        if counts is not None:
+            c = counts.get(row.name, SourceCounts())
+            lines.append(
+                f"Tin dân vận hiển thị: {c.kept}; lọc bỏ: {c.filtered} · {TOPIC_VI[row.topic]}"
+            )
         if row.failures and row.last_error:
             lines.append(f"Lỗi: {esc(truncate(row.last_error, 200))}")
         blocks.append("\n".join(lines))
@@ -171,6 +200,8 @@ class AdminStats:
     per_source: list[tuple[str, int]]  # configured or chat sources, busiest first
     other_articles: int  # imported from files, or from sources since removed
     errors: list[SourceRow]
+    # Per source: shown to users, left out by the relevance classifier.
+    source_counts: Mapping[str, SourceCounts] = field(default_factory=dict)
 
 
 _SUBSCRIBER_VI = {"active": "đang nhận", "paused": "tạm dừng", "inactive": "đã ngừng"}
@@ -195,8 +226,11 @@ def render_stats(s: AdminStats, now: datetime) -> list[str]:
     )
 
     if s.per_source or s.other_articles:
-        lines = ["<b>Bài theo nguồn</b>"]
-        lines += [f"• {esc(truncate(name, MAX_NAME))}: {n}" for name, n in s.per_source]
+        lines = ["<b>Bài theo nguồn</b> (hiển thị: tin dân vận; lọc bỏ: chủ đề khác)"]
+        for name, n in s.per_source:
+            c = s.source_counts.get(name, SourceCounts())
+            kept = f" (hiển thị {c.kept}, lọc bỏ {c.filtered})" if n else ""
+            lines.append(f"• {esc(truncate(name, MAX_NAME))}: {n}{kept}")
         if s.other_articles:
             lines.append(f"• Nhập từ tệp hoặc nguồn đã xóa: {s.other_articles}")
         out.append("\n".join(lines))
@@ -282,11 +316,14 @@ async def nguon(args: str, ctx: ChatContext, services: Services) -> Reply:
     now = services.clock()
     if action == "list":
         rows = await source_store.list_sources(services.db)
-        return Reply(parts=tuple(render_sources(rows, now)))
+        counts = await source_store.counts_by_source(services.db)
+        return Reply(parts=tuple(render_sources(rows, now, counts)))
     if action == "help":
         return Reply.text(NGUON_HELP)
     if action == "add":
         return await _add(rest, services)
+    if action == "topic":
+        return await _topic(rest, services)
     if not rest:
         return Reply.text(f"Bạn cần ghi tên nguồn.\n\n{NGUON_HELP}")
     rows = await source_store.list_sources(services.db)
@@ -320,7 +357,47 @@ async def nguon(args: str, ctx: ChatContext, services: Services) -> Reply:
     return Reply.text(f"Đã xóa nguồn <b>{name}</b>. Các bài đã lưu vẫn còn trong kho.")
 
 
+def split_topic(text: str) -> tuple[str, str | None]:
+    """``"Báo A https://x tatca"`` -> ("Báo A https://x", "all"): a topic word at the end
+    (one or two words, any diacritics), or None."""
+    words = text.split()
+    for n in (2, 1):
+        if len(words) > n and fold(" ".join(words[-n:])) in TOPIC_WORDS:
+            return " ".join(words[:-n]), TOPIC_WORDS[fold(" ".join(words[-n:]))]
+    return text.strip(), None
+
+
+async def _topic(rest: str, services: Services) -> Reply:
+    name, topic = split_topic(rest)
+    if topic is None or not name:
+        return Reply.text(
+            "Cần ghi tên nguồn và <code>tatca</code> (giữ mọi tin) hoặc <code>loc</code> "
+            "(chỉ giữ tin dân vận), ví dụ:\n<code>/nguon chude Dân vận Thái Nguyên tatca</code>"
+        )
+    rows = await source_store.list_sources(services.db)
+    row = find_by_name(rows, name)
+    if row is None:
+        return Reply.text(
+            f"Không tìm thấy nguồn <b>{esc(truncate(name, MAX_NAME))}</b>. "
+            "Gõ /nguon để xem tên các nguồn."
+        )
+    change = await source_store.set_topic(services.db, row.name, topic) or 0
+    note = ""
+    if change > 0:
+        note = f"\n{change} bài đã lấy từ nguồn này nay được hiển thị."
+    elif change < 0:
+        note = f"\n{-change} bài đã lấy từ nguồn này nay không còn hiển thị."
+    config_note = (
+        "\nLưu ý: nguồn này khai báo trong tệp cấu hình (khóa <code>topic</code>), "
+        "lần khởi động sau sẽ theo tệp cấu hình."
+        if row.origin == "config"
+        else ""
+    )
+    return Reply.text(f"Nguồn <b>{esc(row.name)}</b>: {TOPIC_VI[topic]}.{note}{config_note}")
+
+
 async def _add(rest: str, services: Services) -> Reply:
+    rest, topic = split_topic(rest)
     parts = rest.rsplit(maxsplit=1)
     if len(parts) != 2 or not ("://" in parts[1] or "." in parts[1]):
         return Reply.text(
@@ -350,10 +427,18 @@ async def _add(rest: str, services: Services) -> Reply:
     same_url = next((r for r in rows if r.url == url), None)
     if same_url is not None:
         return Reply.text(f"Địa chỉ này đã có trong nguồn <b>{esc(same_url.name)}</b>.")
-    row = await source_store.add_source(services.db, name, url, origin="chat")
+    row = await source_store.add_source(
+        services.db, name, url, origin="chat", topic=topic or "filter"
+    )
+    keep = (
+        "Mọi tin của nguồn này sẽ được giữ."
+        if row.topic == "all"
+        else "Bot chỉ giữ các tin về công tác dân vận của nguồn này "
+        "(thêm <code>tatca</code> ở cuối lệnh nếu nguồn chỉ đăng tin dân vận)."
+    )
     return Reply.text(
         f"Đã thêm nguồn <b>{esc(row.name)}</b>.\n<code>{esc(row.url)}</code>\n"
-        "Bot sẽ lấy tin từ nguồn này trong lần lấy tin tới."
+        f"Bot sẽ lấy tin từ nguồn này trong lần lấy tin tới. {keep}"
     )
 
 
@@ -386,6 +471,7 @@ async def gather_stats(services: Services, now: datetime) -> AdminStats:
     ) as cur:
         row = await cur.fetchone()
         other = int(row[0]) if row else 0
+    source_counts = await source_store.counts_by_source(db)
     rows = await source_store.list_sources(db)
     errors = sorted(
         (r for r in rows if r.last_error and r.failures > 0),
@@ -399,6 +485,7 @@ async def gather_stats(services: Services, now: datetime) -> AdminStats:
         per_source,
         other,
         errors,
+        source_counts,
     )
 
 

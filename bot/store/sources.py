@@ -15,6 +15,7 @@ import aiosqlite
 
 from bot.config import SourceSettings
 from bot.store.db import run, run_many
+from bot.store.relevance import SHOWN_OF_SOURCE, topic_statements
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class SourceRow:
     failures: int
     next_due_at: datetime | None
     entries_total: int
+    topic: str = "filter"  # filter | all (see [[sources]] topic)
 
     @property
     def state(self) -> str:
@@ -53,7 +55,7 @@ class SeenEntry:
 
 _COLUMNS = (
     "id, name, url, province, interval_minutes, enabled, origin, etag, last_modified,"
-    " last_fetch_at, last_success_at, last_error, failures, next_due_at, entries_total"
+    " last_fetch_at, last_success_at, last_error, failures, next_due_at, entries_total, topic"
 )
 
 
@@ -82,6 +84,7 @@ def _row(r: Sequence[Any]) -> SourceRow:
         failures=int(r[12]),
         next_due_at=_dt(r[13]),
         entries_total=int(r[14]),
+        topic=str(r[15]),
     )
 
 
@@ -94,6 +97,7 @@ async def sync_config_sources(db: aiosqlite.Connection, sources: Sequence[Source
     """
     # Single statements, no explicit transaction: the aiosqlite connection is shared by
     # concurrent coroutines, and a BEGIN here could collide with another's transaction.
+    before = {row.name: row.topic for row in await list_sources(db)}
     await run_many(
         db,
         "INSERT INTO sources(name, url, province, interval_minutes, enabled, origin)"
@@ -110,6 +114,9 @@ async def sync_config_sources(db: aiosqlite.Connection, sources: Sequence[Source
     names = [s.name for s in sources]
     where = f" AND name NOT IN ({','.join('?' * len(names))})" if names else ""
     await run(db, f"UPDATE sources SET enabled = 0 WHERE origin = 'config'{where}", names)
+    for s in sources:
+        if before.get(s.name, "filter") != s.topic:
+            await set_topic(db, s.name, s.topic)
 
 
 async def add_source(
@@ -119,17 +126,58 @@ async def add_source(
     *,
     province: str | None = None,
     origin: str = "chat",
+    topic: str = "filter",
 ) -> SourceRow:
     """Add a source (from chat); an existing name keeps its row. Due at once."""
     await run(
         db,
-        "INSERT INTO sources(name, url, province, origin) VALUES (?, ?, ?, ?)"
+        "INSERT INTO sources(name, url, province, origin, topic) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT(name) DO NOTHING",
-        (name, url, province, origin),
+        (name, url, province, origin, topic),
     )
     found = await get_source(db, name)
     assert found is not None
     return found
+
+
+async def set_topic(db: aiosqlite.Connection, name: str, topic: str) -> int | None:
+    """Change a source's topic ("filter" | "all") and apply it to the articles it already
+    brought in. Returns the change in how many of them users see (None: no such source)."""
+    found = await get_source(db, name)
+    if found is None:
+        return None
+    await run(db, "UPDATE sources SET topic = ? WHERE id = ?", (topic, found.id))
+    shown_before = await _count(db, SHOWN_OF_SOURCE, (found.id,))
+    # Single statements (see sync_config_sources): each is consistent on its own, and a
+    # crash half-way is repaired by applying the topic again or `danvan-bot rescore`.
+    for sql, params in topic_statements(found.id, topic):
+        await run(db, sql, params)
+    return await _count(db, SHOWN_OF_SOURCE, (found.id,)) - shown_before
+
+
+async def _count(db: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> int:
+    async with db.execute(sql, params) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+@dataclass(frozen=True)
+class SourceCounts:
+    """What a source brought in: shown to users (kept) and left out by the classifier."""
+
+    kept: int = 0
+    filtered: int = 0
+
+
+async def counts_by_source(db: aiosqlite.Connection) -> dict[str, SourceCounts]:
+    """Kept and filtered articles per ``articles.source`` (feed name or file), from the
+    covering index articles_source_relevance."""
+    sql = "SELECT source, sum(relevance >= 1), sum(relevance < 1) FROM articles GROUP BY source"
+    async with db.execute(sql) as cur:
+        return {
+            str(name): SourceCounts(int(kept), int(filtered))
+            for name, kept, filtered in await cur.fetchall()
+        }
 
 
 async def set_enabled(db: aiosqlite.Connection, name: str, enabled: bool) -> bool:
