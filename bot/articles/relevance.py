@@ -120,6 +120,7 @@ _HIEN_AREA = re.compile(
     _WORD + r"hiến \x01(?:tặng \x01)?(?:(?:hơn|gần|trên|khoảng|thêm) \x01)?[\d.,]+ ?\x01?"
     r"(?:m2|m²|mét \x01vuông|ha)"
 )
+_COMBINATIONS = COMBINATIONS
 _HIEN_CLASS = next(c for c in ALL_CLASSES if c.name == "hien_dat")
 # Verbs whose object phrase is a cue of its own.
 _OVERLAPPING = frozenset({"mobilising", "verb_mobilise"})
@@ -201,7 +202,7 @@ def _zone(evidence: _Evidence, zone: str, text: str) -> None:
             found.append(pos)
     items = [(c.name, c.kind, c.weight, len(positions[c.name])) for c in classes if c.weight]
     names = positions.keys()
-    for combo in COMBINATIONS:
+    for combo in _COMBINATIONS:
         if combo.first.isdisjoint(names) or combo.second.isdisjoint(names):
             continue
         n = _near(positions, combo.first, combo.second, combo.window)
