@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import product
 
 from bot.articles.model import Relevance
@@ -49,6 +49,7 @@ _BODY_TRAP_FLOOR = -4.0  # the body alone cannot sink a headline
 _CORE_MIN = 4.5  # core points for label 2: a core cue in the title or lead, or 3 in the body
 _CORE_NET_MIN = 3.0  # ... that the traps do not outweigh
 _RELEVANT_MIN = 3.0  # points for label >= 1
+_HEADLINE_CORE = 7.5  # a strong core cue (weight 2.5) in the headline
 _SUBJECT_CHARS = 100  # the Front named this early in the lead is what the lead is about
 _FRONT_SUBJECT = 1.2
 
@@ -271,17 +272,29 @@ def _conclusive(evidence: _Evidence) -> bool:
     )
 
 
-def classify(title: str, lead: str, body: str) -> Relevance:
-    """Relevance of one article from its title, lead and the rest of its text. Any text
-    (empty, English, 5 MB) gets a decision; the work is bounded by the zones' sizes."""
+def _headline_decides(evidence: _Evidence) -> bool:
+    """A strong core cue in the headline and no trap there: "Hội nghị tổng kết công tác dân
+    vận", "Dân vận khéo ở ..." is dân vận news whatever the lead goes on to say."""
+    return evidence.core >= _HEADLINE_CORE and not evidence.traps and not evidence.adjacent_traps
+
+
+def _classify(title: str, lead_and_body: Callable[[], tuple[str, str]]) -> Relevance:
     evidence = _Evidence()
     _zone(evidence, "title", _prepare(title[:TITLE_CHARS]))
-    _zone(evidence, "lead", _prepare(lead[:LEAD_CHARS]))
-    if not _conclusive(evidence):
-        _zone(evidence, "body", _prepare(body[:BODY_CHARS]))
+    if not _headline_decides(evidence):
+        lead, body = lead_and_body()
+        _zone(evidence, "lead", _prepare(lead[:LEAD_CHARS]))
+        if not _conclusive(evidence):
+            _zone(evidence, "body", _prepare(body[:BODY_CHARS]))
     if not evidence.cues:
         return NONE
     return _decide(evidence)
+
+
+def classify(title: str, lead: str, body: str) -> Relevance:
+    """Relevance of one article from its title, lead and the rest of its text. Any text
+    (empty, English, 5 MB) gets a decision; the work is bounded by the zones' sizes."""
+    return _classify(title, lambda: (lead, body))
 
 
 # --- lead and body from cleaned paragraphs --------------------------------------------------
@@ -319,6 +332,6 @@ def split_lead(paragraphs: Sequence[str], title: str = "") -> tuple[str, str]:
 
 
 def classify_paragraphs(title: str, paragraphs: Sequence[str]) -> Relevance:
-    """:func:`classify` on a cleaned article (headline, body paragraphs)."""
-    lead, body = split_lead(paragraphs, title)
-    return classify(title, lead, body)
+    """:func:`classify` on a cleaned article (headline, body paragraphs); the lead is only
+    looked for when the headline does not decide."""
+    return _classify(title, lambda: split_lead(paragraphs, title))

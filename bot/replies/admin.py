@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from bot.replies.model import ChatContext, Reply
 from bot.replies.registry import command
 from bot.replies.render import esc, split_html, truncate
+from bot.replies.source_topic import TOPIC_VI, change_topic, split_topic
 from bot.sources import urlguard
 from bot.store import sources as source_store
 from bot.store import stats as stats_store
@@ -55,17 +56,6 @@ NGUON_HELP = (
     "/nguon xoa &lt;tên&gt; — xóa nguồn đã thêm từ chat"
 )
 
-# Topic words an admin types (folded): keep every article, or only dân vận news.
-TOPIC_WORDS: Mapping[str, str] = {
-    "tatca": "all",
-    "tat ca": "all",
-    "all": "all",
-    "moi tin": "all",
-    "loc": "filter",
-    "filter": "filter",
-    "chi dan van": "filter",
-}
-TOPIC_VI = {"all": "giữ mọi tin", "filter": "chỉ giữ tin dân vận"}
 
 # Why the SSRF guard refused a URL, for the admin who typed it.
 URL_REFUSALS: Mapping[str | None, str] = {
@@ -323,7 +313,7 @@ async def nguon(args: str, ctx: ChatContext, services: Services) -> Reply:
     if action == "add":
         return await _add(rest, services)
     if action == "topic":
-        return await _topic(rest, services)
+        return await change_topic(rest, services, find_by_name)
     if not rest:
         return Reply.text(f"Bạn cần ghi tên nguồn.\n\n{NGUON_HELP}")
     rows = await source_store.list_sources(services.db)
@@ -355,45 +345,6 @@ async def nguon(args: str, ctx: ChatContext, services: Services) -> Reply:
     # Articles already archived stay; only the source and its seen-entries go.
     await run(services.db, "DELETE FROM sources WHERE id = ? AND origin = 'chat'", (row.id,))
     return Reply.text(f"Đã xóa nguồn <b>{name}</b>. Các bài đã lưu vẫn còn trong kho.")
-
-
-def split_topic(text: str) -> tuple[str, str | None]:
-    """``"Báo A https://x tatca"`` -> ("Báo A https://x", "all"): a topic word at the end
-    (one or two words, any diacritics), or None."""
-    words = text.split()
-    for n in (2, 1):
-        if len(words) > n and fold(" ".join(words[-n:])) in TOPIC_WORDS:
-            return " ".join(words[:-n]), TOPIC_WORDS[fold(" ".join(words[-n:]))]
-    return text.strip(), None
-
-
-async def _topic(rest: str, services: Services) -> Reply:
-    name, topic = split_topic(rest)
-    if topic is None or not name:
-        return Reply.text(
-            "Cần ghi tên nguồn và <code>tatca</code> (giữ mọi tin) hoặc <code>loc</code> "
-            "(chỉ giữ tin dân vận), ví dụ:\n<code>/nguon chude Dân vận Thái Nguyên tatca</code>"
-        )
-    rows = await source_store.list_sources(services.db)
-    row = find_by_name(rows, name)
-    if row is None:
-        return Reply.text(
-            f"Không tìm thấy nguồn <b>{esc(truncate(name, MAX_NAME))}</b>. "
-            "Gõ /nguon để xem tên các nguồn."
-        )
-    change = await source_store.set_topic(services.db, row.name, topic) or 0
-    note = ""
-    if change > 0:
-        note = f"\n{change} bài đã lấy từ nguồn này nay được hiển thị."
-    elif change < 0:
-        note = f"\n{-change} bài đã lấy từ nguồn này nay không còn hiển thị."
-    config_note = (
-        "\nLưu ý: nguồn này khai báo trong tệp cấu hình (khóa <code>topic</code>), "
-        "lần khởi động sau sẽ theo tệp cấu hình."
-        if row.origin == "config"
-        else ""
-    )
-    return Reply.text(f"Nguồn <b>{esc(row.name)}</b>: {TOPIC_VI[topic]}.{note}{config_note}")
 
 
 async def _add(rest: str, services: Services) -> Reply:
