@@ -48,10 +48,10 @@ _BODY_REPEAT = 0.5  # each further body occurrence of a positive cue, up to two 
 _BODY_TRAP_FLOOR = -4.0  # the body alone cannot sink a headline
 _CORE_MIN = 4.5  # core points for label 2: a core cue in the title or lead, or 3 in the body
 _CORE_NET_MIN = 3.0  # ... that the traps do not outweigh
-_RELEVANT_MIN = 2.5  # points for label >= 1
+_RELEVANT_MIN = 3.0  # points for label >= 1
 _HEADLINE_CORE = 7.5  # a strong core cue (weight 2.5) in the headline
 _STRONG = 1.5  # a cue of this weight is strong: traps in its zone count ...
-_TRAP_NEXT_TO_STRONG = 0.5  # ... this much
+_TRAP_NEXT_TO_STRONG = 0.25  # ... this much
 _SUBJECT_CHARS = 100  # the Front named this early in the lead is what the lead is about
 _FRONT_SUBJECT = 1.2
 
@@ -220,12 +220,13 @@ def _zone(evidence: _Evidence, zone: str, text: str) -> None:
     # Next to a strong cue, a trap's words are the setting of the dân vận work ("công tác dân
     # vận of the army" next to "quân sự", a grassroots-democracy law "passed by the National
     # Assembly"), not a rival topic: they count half there.
-    if any(weight >= _STRONG for _, _, weight, _ in items):
-        negative *= _TRAP_NEXT_TO_STRONG
+    # (A phrase, not a combination of words; and not against the traps that only question
+    # an organisation's role, like its anniversary greetings.)
+    muted = negative * _TRAP_NEXT_TO_STRONG if any(c.weight >= _STRONG for c in classes) else 0
     body_traps = 0.0
     for name, kind, weight, n in items:
         if weight < 0:
-            points = weight * negative
+            points = weight * (muted if muted and kind == "trap" else negative)
             if zone == "body":
                 points = max(points, _BODY_TRAP_FLOOR - body_traps)
                 body_traps += points

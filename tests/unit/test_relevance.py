@@ -53,6 +53,13 @@ CORE = [
         "sau khi được chi bộ vận động.",
     ),
     ("Năm dân vận chính quyền: cải cách thủ tục hành chính gắn với phục vụ nhân dân", ""),
+    # The setting shares a trap's words (army, National Assembly): still dân vận work.
+    (
+        "",
+        "Bên cạnh nhiệm vụ huấn luyện, sẵn sàng chiến đấu, Trung đoàn 250 làm tốt công tác dân "
+        "vận tại các xã nơi đóng quân.",
+    ),
+    ("", "Quốc hội thông qua Luật Thực hiện dân chủ ở cơ sở, có hiệu lực từ năm sau."),
     (
         "",
         "Đồng chí Lê Văn Hòa, Trưởng ban Dân vận Tỉnh ủy chủ trì buổi làm việc với Đảng ủy "
