@@ -1,6 +1,6 @@
 """Relevance classifier on the labelled sample: precision, recall, F1, and what each cue does.
 
-    .venv/bin/python -m benchmarks.bench_relevance [--dev PATH] [--errors] [--ablation]
+    .venv/bin/python -m benchmarks.bench_relevance [--dev PATH] [--errors] [--ablation] [--cues]
 
 Reads ``../shared/relevance/dev.jsonl`` (skips with a message when it is absent) and runs
 every text through the real pipeline (clean, extract, classify: ``process``), as a feed
@@ -160,6 +160,22 @@ def ablation(items: Sequence[Item], base: Sequence[int]) -> list[tuple[str, str,
     return sorted(rows, key=lambda r: (-r[2], r[0]))
 
 
+def cue_table() -> str:
+    """Every cue class and combination with its weight and the scope rule it implements."""
+    lines = ["| cue class | kind | weight | phrases | scope rule |", "|---|---|---:|---:|---|"]
+    for c in ALL_CLASSES:
+        if c.kind != "ignore":
+            lines.append(f"| {c.name} | {c.kind} | {c.weight:g} | {len(c.phrases)} | {c.rule} |")
+    for m in COMBINATIONS:
+        pair = f"{'/'.join(sorted(m.first))} + {'/'.join(sorted(m.second))}"
+        lines.append(f"| {m.name} | {m.kind} (near: {pair}) | {m.weight:g} | | {m.rule} |")
+    lines.append(
+        "| front_subject | adjacent (front in the headline or the lead's first 100 characters)"
+        " | 1.2 | | 1: the Front at its own work, not named as a guest |"
+    )
+    return "\n".join(lines)
+
+
 def table(scores: Scores, micros: float) -> str:
     lines = [
         f"Relevance on {DEV.name}: {scores.n} texts through the pipeline"
@@ -185,7 +201,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dev", type=Path, default=DEV)
     parser.add_argument("--errors", action="store_true", help="list the texts labelled wrong")
     parser.add_argument("--ablation", action="store_true", help="each cue class switched off")
+    parser.add_argument("--cues", action="store_true", help="the cue classes and their rules")
     args = parser.parse_args(argv)
+    if args.cues:
+        print(cue_table())
+        return 0
     if not args.dev.exists():
         print(f"(labelled sample not found at {args.dev}: nothing to measure)")
         return 0
