@@ -115,6 +115,18 @@ async def _newest_rowids(db: aiosqlite.Connection, match: str, limit: int) -> li
         return sorted((int(r[0]) for r in await cur.fetchall()), reverse=True)
 
 
+async def _walk_cut(db: aiosqlite.Connection, match: str) -> bool:
+    """Whether the walk stopped at WALK matches (older shown matches may exist): asked only
+    when it found fewer than wanted."""
+    sql = (
+        f"SELECT count(*) FROM (SELECT rowid FROM {index.FOLDED} WHERE {index.FOLDED} MATCH ?"
+        " LIMIT ?)"
+    )
+    async with db.execute(sql, (match, WALK)) as cur:
+        row = await cur.fetchone()
+    return bool(row and row[0] >= WALK)
+
+
 async def _rowids_from(db: aiosqlite.Connection, table: str, match: str, low: int) -> set[int]:
     # No ORDER BY: with one, FTS5 walks the whole index downwards when nothing matches
     # (27 ms at 100,000 articles); without it the rowid bound is a seek (0.5 ms).
@@ -127,7 +139,7 @@ async def candidate_ids(db: aiosqlite.Connection, parsed: ParsedQuery) -> tuple[
     """Ids of the best matches among the newest ``CANDIDATES``, best first; and whether
     there were more matches than that."""
     ids = await _newest_rowids(db, parsed.match, CANDIDATES + 1)
-    more = len(ids) > CANDIDATES
+    more = len(ids) > CANDIDATES or (len(ids) <= CANDIDATES and await _walk_cut(db, parsed.match))
     ids = ids[:CANDIDATES]
     if len(ids) <= 1:
         return ids, more

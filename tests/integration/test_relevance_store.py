@@ -395,3 +395,18 @@ def test_the_migration_scores_the_existing_archive(tmp_path: Path) -> None:
         assert migrated.execute("SELECT topic FROM sources").fetchone() == ("filter",)
     finally:
         migrated.close()
+
+
+async def test_search_walk_is_bounded_and_says_so(
+    services: Services, archive: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.store import search as search_module
+
+    # The newest two matches are the market news (hidden) and the Front article.
+    monkeypatch.setattr(search_module, "WALK", 2)
+    page = await search(services.db, "Thái Nguyên")
+    assert [h.article.id for h in page.hits] == [archive["front"]]
+    assert page.total_is_lower_bound  # older shown matches may lie beyond the walk
+    monkeypatch.setattr(search_module, "WALK", 3000)
+    page = await search(services.db, "Thái Nguyên")
+    assert page.total == 2 and not page.total_is_lower_bound
