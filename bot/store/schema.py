@@ -199,7 +199,8 @@ _V4_INDEX_WITHOUT_TELEX = """
 # (``relevance``, indexed for the newest-first lists it filters). Sources get a topic.
 # Articles that no feed brought in were imported from files: files are all-relevant.
 # The existing archive is scored here (about 10 s per 100,000 articles), and the
-# per-province lists lose the articles that are not shown.
+# per-province lists lose the articles that are not shown. Indexes: the newest-first lists
+# of shown articles, counts per source, and "is this id shown" for search.
 def _v5_relevance(db: sqlite3.Connection) -> None:
     from bot.store.relevance import rescore
 
@@ -223,6 +224,9 @@ def _v5_relevance(db: sqlite3.Connection) -> None:
         " WHERE relevance >= 1"
     )
     db.execute("CREATE INDEX articles_source_relevance ON articles(source, relevance)")
+    # "Is this search match shown?" as an index seek: reading the flag from the row itself
+    # (after the body, often on an overflow page) made /tim 3x slower.
+    db.execute("CREATE INDEX articles_shown_ids ON articles(id) WHERE relevance >= 1")
 
 
 MIGRATIONS: list[Migration] = [

@@ -106,7 +106,8 @@ WALK = 3000
 async def _newest_rowids(db: aiosqlite.Connection, match: str, limit: int) -> list[int]:
     sql = (
         f"SELECT m.rowid FROM (SELECT rowid FROM {index.FOLDED} WHERE {index.FOLDED} MATCH ?"
-        " ORDER BY rowid DESC LIMIT ?) AS m CROSS JOIN articles a ON a.id = m.rowid"
+        " ORDER BY rowid DESC LIMIT ?) AS m"
+        " CROSS JOIN articles a INDEXED BY articles_shown_ids ON a.id = m.rowid"
         " WHERE a.relevance >= 1 LIMIT ?"
     )
     # No outer ORDER BY: the matches stream newest-first from the subquery and the walk
