@@ -100,7 +100,7 @@ _WEIGHTS = {"title": 4, "exact": 2, "phrase": 1}
 # Only articles users may see (relevance >= 1) are candidates. The walk newest-first stops
 # after this many matches of any relevance, so a word common in filtered news ("cổ phiếu" in
 # an archive of market feeds) costs a bounded number of row reads.
-WALK = 3000
+WALK = 2000
 
 
 async def _newest_rowids(db: aiosqlite.Connection, match: str, limit: int) -> list[int]:

@@ -407,6 +407,6 @@ async def test_search_walk_is_bounded_and_says_so(
     page = await search(services.db, "Thái Nguyên")
     assert [h.article.id for h in page.hits] == [archive["front"]]
     assert page.total_is_lower_bound  # older shown matches may lie beyond the walk
-    monkeypatch.setattr(search_module, "WALK", 3000)
+    monkeypatch.setattr(search_module, "WALK", 2000)
     page = await search(services.db, "Thái Nguyên")
     assert page.total == 2 and not page.total_is_lower_bound
