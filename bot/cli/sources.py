@@ -56,7 +56,7 @@ def format_discovery(r: Discovery) -> str:
         return f"{r.url}: cannot fetch: {r.error}"
     if r.is_feed:
         feed = r.feeds[0]
-        return f"{r.url} is a feed ({feed.entries} entries): add it with kind = \"feed\""
+        return f'{r.url} is a feed ({feed.entries} entries): add it with kind = "feed"'
     lines = [f"{r.url}"]
     if r.feeds:
         lines.append("feeds:")

@@ -18,9 +18,9 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.replies import sources_admin
 from bot.replies.model import ChatContext, Reply
 from bot.replies.registry import command
-from bot.replies import sources_admin
 from bot.replies.render import esc, split_html, truncate
 from bot.sources import urlguard
 from bot.store import sources as source_store

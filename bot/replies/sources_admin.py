@@ -101,7 +101,8 @@ async def goiy(args: str, services: Services) -> Reply:
         return Reply.text("Chưa có danh mục nguồn tin gợi ý trên máy chủ này.")
     province = args.strip() or None
     blocks = [
-        "<b>Nguồn tin gợi ý</b>" + (f" cho <b>{esc(truncate(province, 40))}</b>" if province else "")
+        "<b>Nguồn tin gợi ý</b>"
+        + (f" cho <b>{esc(truncate(province, 40))}</b>" if province else "")
     ]
     if province and not known_province(entries, province):
         blocks.append(

@@ -80,9 +80,7 @@ def suggest(entries: list[CatalogueEntry], province: str | None) -> list[Catalog
     for prefix in ("tinh ", "thanh pho ", "tp ", "tp. "):
         key = key.removeprefix(prefix)
     return [
-        e
-        for e in entries
-        if e.province is None or key in (fold(e.province), fold(e.former or ""))
+        e for e in entries if e.province is None or key in (fold(e.province), fold(e.former or ""))
     ]
 
 
@@ -92,6 +90,6 @@ def known_province(entries: list[CatalogueEntry], province: str) -> bool:
 
 
 def seen_text(entry: CatalogueEntry) -> str:
-    """"2026-10-06: saved copy ..." or "never checked from here: ..."."""
+    """ "2026-10-06: saved copy ..." or "never checked from here: ..."."""
     when = entry.checked or "chưa kiểm tra"
     return f"{when}: {entry.how}" if entry.how else when

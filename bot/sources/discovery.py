@@ -68,9 +68,9 @@ def advertised_feeds(markup: str, base_url: str) -> list[FoundFeed]:
     host = urlsplit(base_url).hostname or ""
     for m in _A_TAG.finditer(markup):
         url = clean_url(m.group(1), base_url)
-        if url and url not in found and _RSS_HREF.search(urlsplit(url).path):
-            if same_site(urlsplit(url).hostname or "", host):
-                found[url] = FoundFeed(url, "", "linked")
+        rss_like = url is not None and _RSS_HREF.search(urlsplit(url).path) is not None
+        if url and rss_like and url not in found and same_site(urlsplit(url).hostname or "", host):
+            found[url] = FoundFeed(url, "", "linked")
     return list(found.values())
 
 

@@ -151,16 +151,14 @@ def published_time(markup: str) -> datetime | None:
     text = _visible_text(markup)
     h1 = text.find(page_title(markup) or "\x00")
     start = h1 if h1 >= 0 else 0
-    return visible_stamp(text[start : start + STAMP_WINDOW]) or visible_stamp(
-        text[:STAMP_WINDOW]
-    )
+    return visible_stamp(text[start : start + STAMP_WINDOW]) or visible_stamp(text[:STAMP_WINDOW])
 
 
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—:]\s+")
 
 
 def _without_site_name(title: str, markup: str) -> str:
-    """"Headline - Site name" -> "Headline": the longest leading part the page also shows."""
+    """ "Headline - Site name" -> "Headline": the longest leading part the page also shows."""
     cuts = [m.start() for m in _TITLE_SEPARATOR.finditer(title)]
     if not cuts:
         return title

@@ -60,7 +60,7 @@ def _hash(url: str) -> str:
 
 
 def short_error(error: str) -> str:
-    """"timed out waiting for the server" -> "timeout", "HTTP 404 Not Found" -> "HTTP 404"."""
+    """ "timed out waiting for the server" -> "timeout", "HTTP 404 Not Found" -> "HTTP 404"."""
     if "timed out" in error:
         return "timeout"
     if error.startswith("HTTP "):

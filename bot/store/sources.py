@@ -108,10 +108,7 @@ async def sync_config_sources(db: aiosqlite.Connection, sources: Sequence[Source
         "  interval_minutes = excluded.interval_minutes,"
         "  enabled = excluded.enabled AND NOT admin_paused, origin = 'config',"
         "  kind = excluded.kind",
-        [
-            (s.name, s.url, s.province, s.interval_minutes, int(s.enabled), s.kind)
-            for s in sources
-        ],
+        [(s.name, s.url, s.province, s.interval_minutes, int(s.enabled), s.kind) for s in sources],
     )
     names = [s.name for s in sources]
     where = f" AND name NOT IN ({','.join('?' * len(names))})" if names else ""
