@@ -84,7 +84,8 @@ def main() -> int:
             recalls.append(recall)
             precisions.append(precision)
             dates += right
-            print(f"{label:22} {name:40} {recall:7.3f} {precision:7.3f} {'yes' if right else 'NO':>5}")
+            mark = "yes" if right else "NO"
+            print(f"{label:22} {name:40} {recall:7.3f} {precision:7.3f} {mark:>5}")
         times = []
         for _ in range(ROUNDS):
             start = time.perf_counter()

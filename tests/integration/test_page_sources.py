@@ -197,3 +197,23 @@ async def test_ssrf_guard_on_page_sources(
     report = await one(services)
     assert report.outcome == "failed" and "refused" in (report.error or "")
     assert not server.requests  # not even robots.txt
+
+
+async def test_chat_add_offers_feeds_or_a_page_source(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
+    from bot.replies import sources_admin
+
+    server.static("/", (SITES / "portal" / "listing.html").read_bytes(), HTML)
+    feed = (Path(__file__).resolve().parents[1] / "fixtures" / "feeds" / "danvan.xml").read_text()
+    server.static("/rss/tin-moi.rss", feed.replace("{BASE}", server.base).encode(), "text/xml")
+    services = await open_services(settings_for(tmp_path, f"{server.base}/defense.html"))
+    reply = await sources_admin.add_with_discovery("Tỉnh ủy", f"{server.base}/", services)
+    text = "\n".join(reply.parts)
+    assert f"/nguon them Tỉnh ủy {server.base}/rss/tin-moi.rss" in text
+    assert f"/nguon themtrang Tỉnh ủy {server.base}/" in text
+    assert await store.get_source(services.db, "Tỉnh ủy") is None  # nothing added yet
+    added = await sources_admin.added("Tỉnh ủy", f"{server.base}/", "page", services)
+    assert "Đã thêm nguồn" in "".join(added.parts)
+    row = await store.get_source(services.db, "Tỉnh ủy")
+    assert row is not None and row.kind == "page" and row.origin == "chat"
