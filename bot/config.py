@@ -60,11 +60,13 @@ class SourceSettings:
     province: str | None = None
     interval_minutes: int | None = None
     enabled: bool = True
+    kind: str = "feed"  # "feed" (RSS/Atom) or "page" (a listing page of a site without one)
     # "filter": only what the relevance classifier calls dân vận news reaches users;
     # "all": the source publishes only dân vận news (a Ban Dân vận portal): keep everything.
     topic: str = "filter"
 
 
+SOURCE_KINDS = ("feed", "page")
 TOPICS = ("filter", "all")
 
 
@@ -129,6 +131,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
         "interval_minutes": "int",
         "interval": "int",  # short spelling of interval_minutes
         "enabled": "bool",
+        "kind": "str",
         "topic": "str",
     },
     "digest": {"weekday": "str", "time": "str", "timezone": "str"},
@@ -489,8 +492,16 @@ def _sources(r: _Reader, raw: Any) -> tuple[SourceSettings, ...]:
                 r.positive(f'[[sources]] "{name}" {key}', interval)
         province = r.value(f'[[sources]] "{name}" province', s.get("province", ""), "str")
         enabled = r.value(f'[[sources]] "{name}" enabled', s.get("enabled", True), "bool")
+        kind = r.value(f'[[sources]] "{name}" kind', s.get("kind", "feed"), "str").strip().lower()
+        if kind not in SOURCE_KINDS:
+            raise r.fail(
+                f'[[sources]] "{name}" kind',
+                f"{_show(kind)} is not a kind of source",
+                'use "feed" (RSS/Atom) or "page" (a listing page of a site without a feed)',
+            )
         topic = r.value(f'[[sources]] "{name}" topic', s.get("topic", "filter"), "str")
-        if topic.strip().lower() not in TOPICS:
+        topic = topic.strip().lower()
+        if topic not in TOPICS:
             raise r.fail(
                 f'[[sources]] "{name}" topic',
                 f"{_show(topic)} is not a topic",
@@ -498,9 +509,7 @@ def _sources(r: _Reader, raw: Any) -> tuple[SourceSettings, ...]:
                 "publishes only dân vận news)",
             )
         out.append(
-            SourceSettings(
-                name, url, province.strip() or None, interval, enabled, topic.strip().lower()
-            )
+            SourceSettings(name, url, province.strip() or None, interval, enabled, kind, topic)
         )
     return tuple(out)
 

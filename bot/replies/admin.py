@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.replies import sources_admin
 from bot.replies.model import ChatContext, Reply
 from bot.replies.registry import command
 from bot.replies.render import esc, split_html, truncate
@@ -53,7 +54,9 @@ NGUON_HELP = (
     "/nguon chude &lt;tên&gt; tatca|loc — đổi: giữ mọi tin, hoặc chỉ tin dân vận\n"
     "/nguon tamdung &lt;tên&gt; — tạm dừng lấy tin\n"
     "/nguon tieptuc &lt;tên&gt; — lấy tin trở lại\n"
-    "/nguon xoa &lt;tên&gt; — xóa nguồn đã thêm từ chat"
+    "/nguon xoa &lt;tên&gt; — xóa nguồn đã thêm từ chat\n"
+    "/nguon themtrang &lt;tên&gt; &lt;url&gt; — đọc danh sách bài của một trang không có RSS\n"
+    "/nguon goiy [tỉnh] — các nguồn tin công khai nên theo dõi"
 )
 
 
@@ -92,6 +95,12 @@ _SUBCOMMANDS: Mapping[str, str] = {
     "xoa": "remove",
     "remove": "remove",
     "delete": "remove",
+    "themtrang": "add_page",
+    "them trang": "add_page",
+    "addpage": "add_page",
+    "goiy": "suggest",
+    "goi y": "suggest",
+    "suggest": "suggest",
     "chude": "topic",
     "chu de": "topic",
     "topic": "topic",
@@ -310,8 +319,10 @@ async def nguon(args: str, ctx: ChatContext, services: Services) -> Reply:
         return Reply(parts=tuple(render_sources(rows, now, counts)))
     if action == "help":
         return Reply.text(NGUON_HELP)
-    if action == "add":
-        return await _add(rest, services)
+    if action in ("add", "add_page"):
+        return await _add(rest, services, kind="page" if action == "add_page" else None)
+    if action == "suggest":
+        return await sources_admin.goiy(rest, services)
     if action == "topic":
         return await change_topic(rest, services, find_by_name)
     if not rest:
@@ -347,7 +358,9 @@ async def nguon(args: str, ctx: ChatContext, services: Services) -> Reply:
     return Reply.text(f"Đã xóa nguồn <b>{name}</b>. Các bài đã lưu vẫn còn trong kho.")
 
 
-async def _add(rest: str, services: Services) -> Reply:
+async def _add(rest: str, services: Services, kind: str | None = None) -> Reply:
+    """``kind`` None: a feed URL is added as one; a home page gets feed discovery. A topic
+    word at the end ("tatca") trusts the source to publish only dân vận news."""
     rest, topic = split_topic(rest)
     parts = rest.rsplit(maxsplit=1)
     if len(parts) != 2 or not ("://" in parts[1] or "." in parts[1]):
@@ -378,19 +391,9 @@ async def _add(rest: str, services: Services) -> Reply:
     same_url = next((r for r in rows if r.url == url), None)
     if same_url is not None:
         return Reply.text(f"Địa chỉ này đã có trong nguồn <b>{esc(same_url.name)}</b>.")
-    row = await source_store.add_source(
-        services.db, name, url, origin="chat", topic=topic or "filter"
-    )
-    keep = (
-        "Mọi tin của nguồn này sẽ được giữ."
-        if row.topic == "all"
-        else "Bot chỉ giữ các tin về công tác dân vận của nguồn này "
-        "(thêm <code>tatca</code> ở cuối lệnh nếu nguồn chỉ đăng tin dân vận)."
-    )
-    return Reply.text(
-        f"Đã thêm nguồn <b>{esc(row.name)}</b>.\n<code>{esc(row.url)}</code>\n"
-        f"Bot sẽ lấy tin từ nguồn này trong lần lấy tin tới. {keep}"
-    )
+    if kind is not None:
+        return await sources_admin.added(name, url, kind, services, topic=topic or "filter")
+    return await sources_admin.add_with_discovery(name, url, services, topic=topic or "filter")
 
 
 async def gather_stats(services: Services, now: datetime) -> AdminStats:

@@ -193,15 +193,20 @@ _V4_INDEX_WITHOUT_TELEX = """
             SELECT id, title || char(10) || body FROM articles;
 """
 
+# v5: a source is an RSS/Atom feed or a listing page of a site without one (issue 15).
+_V5_SOURCE_KIND = """
+        ALTER TABLE sources ADD COLUMN kind TEXT NOT NULL DEFAULT 'feed';
+"""
 
-# v5: relevance (only dân vận news reaches users; bot/store/relevance.py). The classifier's
+
+# v6: relevance (only dân vận news reaches users; bot/store/relevance.py). The classifier's
 # opinion and version, whether a trusted source vouches for the article, and what users see
 # (``relevance``, indexed for the newest-first lists it filters). Sources get a topic.
 # Articles that no feed brought in were imported from files: files are all-relevant.
 # The existing archive is scored here (about 10 s per 100,000 articles), and the
 # per-province lists lose the articles that are not shown. Indexes: the newest-first lists
 # of shown articles, counts per source, and "is this id shown" for search.
-def _v5_relevance(db: sqlite3.Connection) -> None:
+def _v6_relevance(db: sqlite3.Connection) -> None:
     from bot.store.relevance import rescore
 
     for column in (
@@ -234,7 +239,8 @@ MIGRATIONS: list[Migration] = [
     _V2_UNITS_AND_COUNTS,
     _V3_SOURCE_ADMIN_PAUSE,
     _V4_INDEX_WITHOUT_TELEX,
-    _v5_relevance,
+    _V5_SOURCE_KIND,
+    _v6_relevance,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
