@@ -236,7 +236,10 @@ ADJACENT: tuple[CueClass, ...] = (
         "adjacent",
         0.5,
         "1 only with more: religion named (also in foreign and festival news)",
-        _p("tôn giáo | giáo xứ | vùng giáo | lễ giáng sinh | tín đồ | đồng bào phật tử"),
+        _p(
+            "tôn giáo | giáo xứ | vùng giáo | lễ giáng sinh | tín đồ | đồng bào phật tử"
+            " | hội thánh tin lành | đạo tin lành | đạo cao đài | phật giáo hòa hảo"
+        ),
     ),
     CueClass(
         "ethnic_work",
@@ -318,6 +321,7 @@ ADJACENT: tuple[CueClass, ...] = (
             các đoàn thể | đoàn thể chính trị | tổ chức chính trị - xã hội
             tổ chức chính trị-xã hội | chính trị - xã hội | cựu chiến binh | hội viên nông dân
             hội viên phụ nữ | đoàn viên thanh niên | đoàn viên công đoàn | chi hội
+            đoàn tn | lđlđ | hội lhpn việt nam | đoàn thanh niên cộng sản hồ chí minh
             """
         ),
     ),

@@ -12,6 +12,7 @@ import asyncio
 import json
 import sqlite3
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -410,3 +411,41 @@ async def test_search_walk_is_bounded_and_says_so(
     monkeypatch.setattr(search_module, "WALK", 2000)
     page = await search(services.db, "Thái Nguyên")
     assert page.total == 2 and not page.total_is_lower_bound
+
+
+# --- configuration and extract --------------------------------------------------------------
+
+
+def test_topic_in_the_config_is_validated(tmp_path: Path) -> None:
+    from bot.config import ConfigError, load_settings
+
+    path = tmp_path / "config.toml"
+    source = '[[sources]]\nname = "Ban"\nurl = "https://danvan.example/rss"\n'
+    path.write_text(source + 'topic = "All "\n', encoding="utf-8")
+    assert load_settings(str(path), env={}).sources[0].topic == "all"
+    path.write_text(source, encoding="utf-8")
+    assert load_settings(str(path), env={}).sources[0].topic == "filter"
+    path.write_text(source + 'topic = "everything"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r'"Ban" topic .*"filter".*"all"'):
+        load_settings(str(path), env={})
+
+
+async def test_a_topic_changed_in_the_config_applies_at_the_next_sync(
+    services: Services, archive: dict[str, int]
+) -> None:
+    from bot.config import SourceSettings
+
+    configured = SourceSettings("Báo tổng hợp", "https://general.example/rss", topic="all")
+    await source_store.sync_config_sources(services.db, [configured])
+    assert await relevance_of(services, archive["market"]) == (1, 0, 1)
+    await source_store.sync_config_sources(services.db, [replace(configured, topic="filter")])
+    assert await relevance_of(services, archive["market"]) == (0, 0, 0)
+
+
+def test_extract_json_reports_relevance(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for n, (title, text) in enumerate((CORE_TEXT, FRONT_TEXT, MARKET_TEXT)):
+        (tmp_path / f"{n}.md").write_text(f"---\ntitle: {title}\n---\n{text}\n", encoding="utf-8")
+    files = [str(tmp_path / f"{n}.md") for n in range(3)]
+    assert cli(["extract", *files, "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["relevance"] for line in lines] == [2, 1, 0]
