@@ -37,8 +37,8 @@ def classify_stored(title: str, body: str) -> Relevance:
     """Classify an archived article (title and body as stored). A title the extractor
     derived from the lead (no headline on the page) is not read as a headline."""
     paragraphs = body.split("\n\n")
-    head = title.rstrip("…").strip()
-    if title == UNTITLED or (head and paragraphs and head in paragraphs[0]):
+    head = title.rstrip("…").strip().lower()  # derive_title capitalises the first letter
+    if title == UNTITLED or (head and paragraphs and head in paragraphs[0].lower()):
         title = ""
     return classify_paragraphs(title, paragraphs)
 

@@ -449,3 +449,28 @@ def test_extract_json_reports_relevance(tmp_path: Path, capsys: pytest.CaptureFi
     assert cli(["extract", *files, "--json"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["relevance"] for line in lines] == [2, 1, 0]
+
+
+def test_rescore_agrees_with_the_pipeline(tmp_path: Path) -> None:
+    """Stored title and body give the label the pipeline gave, headline or not (a title the
+    extractor derived from the lead is not read as a headline)."""
+    texts = [
+        RawArticle(CORE_TEXT[1], source="a", title=CORE_TEXT[0]),
+        RawArticle(FRONT_TEXT[1], source="b"),
+        RawArticle(
+            "Sáng 16/11, tại Thái Nguyên, các cơ quan trong khối dân vận tổ chức hội nghị giao "
+            "ban quý IV, bàn cách nắm tình hình nhân dân ở cơ sở.",
+            source="c",
+        ),
+        RawArticle(MARKET_TEXT[1], source="d"),
+    ]
+    db = open_sync(tmp_path / "agree.db")
+    try:
+        articles = [process(r, Gazetteer.load()) for r in texts]
+        store.save_many_sync(db, articles, NOW)
+        report = rescore(db)
+        assert report.scored == 4 and report.relabelled == 0
+        scores = [r[0] for r in db.execute("SELECT relevance_score FROM articles ORDER BY id")]
+        assert scores == [a.extraction.relevance.score for a in articles if a.extraction.relevance]
+    finally:
+        db.close()
