@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.articles.model import Extraction
 from bot.articles.pipeline import process
-from bot.config import load_settings
+from bot.cli.startup import settings_for
 from bot.sources.files import ArticleFileError, import_paths, read_article_file
 from bot.store.db import connect, open_sync
 from bot.store.search import search
@@ -40,7 +40,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = settings_for(args)
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         print(f"danvan-bot: no such file or folder: {', '.join(missing)}", file=sys.stderr)
@@ -92,7 +92,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = settings_for(args)
     query = " ".join(args.query)
     return asyncio.run(_search(settings.database, query, args.limit, args.json))
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import signal
 import sys
@@ -19,7 +18,8 @@ from typing import Any
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.cli.startup import settings_for
+from bot.config import ConfigError, Settings
 from bot.digest.deliver import Limits, Report
 from bot.digest.job import digest_for, send_week
 from bot.digest.schedule import IsoWeek, digest_week_at, zone
@@ -41,7 +41,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = settings_for(args)
     if args.week:
         try:
             week = IsoWeek.parse(args.week)
@@ -94,7 +94,6 @@ def make_bot(settings: Settings) -> Bot:
 async def _send(settings: Settings, week: IsoWeek, chat: int | None) -> int:
     from bot.services import Services
 
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs URLs with the token
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 import warnings
 from collections import deque
@@ -58,16 +57,10 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.logging_setup import redact  # error texts can carry request URLs and tokens
 from bot.store import deliveries, subscriptions
 
 log = logging.getLogger(__name__)
-
-_TOKEN_RE = re.compile(r"bot\d+:[A-Za-z0-9_-]+")
-
-
-def redact(text: str) -> str:
-    """Error texts can carry request URLs; the token never reaches a log or the database."""
-    return _TOKEN_RE.sub("bot<token>", text)
 
 
 @dataclass(frozen=True)

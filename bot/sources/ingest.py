@@ -11,6 +11,7 @@ import asyncio
 import logging
 import random
 import re
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,7 +26,9 @@ from bot.sources.http import PAGE_ACCEPT, Fetcher
 from bot.sources.pages import extract_main_text
 from bot.sources.schedule import next_due
 from bot.store import sources as store
+from bot.store.db import describe
 from bot.store.sources import SeenEntry, SourceRow
+from bot.store.tx import DatabaseBusyError
 from bot.text.normalize import fold_words
 
 log = logging.getLogger(__name__)
@@ -188,6 +191,11 @@ class Ingester:
         started = loop.time()
         try:
             await self._run(source, report)
+        except (sqlite3.Error, DatabaseBusyError) as exc:
+            # The database, not the source, is in trouble (full, locked, damaged): say so,
+            # once per source, without a traceback; recording it would need that database.
+            report.outcome = "failed"
+            report.error = "database: " + describe(exc, self.services.settings.database)
         except Exception as exc:
             log.exception("source %s failed unexpectedly", source.name)
             report.outcome, report.error = "failed", f"internal error: {type(exc).__name__}: {exc}"

@@ -1,5 +1,8 @@
 """The one error handler: log it (the token never reaches a log line), tell the user
-something short and kind, and keep the chats table true to what Telegram says."""
+something short and kind, and keep the chats table true to what Telegram says.
+
+A failed job is logged as that job's, at ERROR with its traceback; only errors without an
+update or a job are polling trouble."""
 
 from __future__ import annotations
 
@@ -61,6 +64,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             # Leaving quietly keeps the other one running (it may see those updates again).
             setattr(app.updater, "_Updater__polling_cleanup_cb", None)  # noqa: B010
         app.stop_running()
+        return
+
+    if context.job is not None:
+        # A scheduled job (feed poll, digest tick) failed: say which, with the traceback.
+        # It is no polling trouble, and PTB retries nothing: the next run is the next tick.
+        log.error("job %s failed", context.job.name or "?", exc_info=error)
         return
 
     services = app.bot_data.get("services")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.digest.deliver import TokenBucket, redact
+from bot.digest.deliver import TokenBucket
+from bot.logging_setup import redact
 
 
 async def test_bucket_never_exceeds_its_window_even_with_late_wakeups() -> None:
@@ -33,8 +34,12 @@ async def test_pause_holds_every_sender() -> None:
 
 
 def test_redact_hides_tokens() -> None:
+    # The one redaction (bot.logging_setup): URL form, %3A form, and a bare token.
     text = "POST https://api.telegram.org/bot123456:AAE-x_y/sendMessage failed"
-    assert redact(text) == "POST https://api.telegram.org/bot<token>/sendMessage failed"
+    assert redact(text) == "POST https://api.telegram.org/bot<redacted>/sendMessage failed"
+    assert "AAE" not in redact("/bot123456%3AAAE-x_y/sendMessage")
+    bare = "7412589630:AAHfakeFAKEfake_secret-DANVAN123456"
+    assert "AAHfake" not in redact(f"Unauthorized: token {bare} rejected")
 
 
 async def test_pause_during_a_sleeping_acquire_is_kept() -> None:
