@@ -35,6 +35,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def _chat(settings: Settings, *, once: str | None, no_color: bool) -> int:
+    open_sync(settings.database, check=True).close()  # damaged: say so now, in one line
     from bot.terminal.chat import run_chat, stdin_lines
 
     out = sys.stdout

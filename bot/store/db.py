@@ -14,6 +14,7 @@ narrowed to 0600.
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import sqlite3
 import stat
@@ -24,16 +25,18 @@ from pathlib import Path
 import aiosqlite
 
 from bot.store.schema import MIGRATIONS, SCHEMA_VERSION
-from bot.store.tx import BUSY_TIMEOUT_MS, is_busy, pragma, rollback_if_open
+from bot.store.tx import BUSY_TIMEOUT_MS, is_busy, pragma, write_sync
 from bot.store.tx import run as run  # re-exported: store modules import it from here
 from bot.store.tx import run_many as run_many
+
+log = logging.getLogger(__name__)
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 RESTORE_HINT = "restore a backup with `danvan-bot restore BACKUP`"
-# quick_check reads every page: at start of the bot only, where it costs a second or two
-# (see docs/deploy.md for the figure at 100,000 articles).
-QUICK_CHECK_SECONDS = 60.0
+# quick_check reads every page: 0.35 s at 100,000 articles (643 MB) from the page cache,
+# about 1 s from disk here; at the bot's start only. A slower disk gets this long.
+QUICK_CHECK_SECONDS = 30.0
 
 
 class DatabaseProblem(RuntimeError):
@@ -173,37 +176,66 @@ def _configure(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA foreign_keys = ON")
 
 
-def migrate(db: sqlite3.Connection) -> int:
-    """Run every migration step the database has not seen; return the version reached."""
+# A migration waits this long for another process's write lock (or for the same migration,
+# run by a process that started at the same moment; schema 4 takes 27 s at 100,000 articles).
+MIGRATION_WAIT_SECONDS = 600.0
+
+
+def _version(db: sqlite3.Connection) -> int:
     (version,) = db.execute("PRAGMA user_version").fetchone()
-    if version > SCHEMA_VERSION:
-        raise SchemaTooNewError(
-            f"database schema version {version} is newer than this danvan-bot "
-            f"({SCHEMA_VERSION}); upgrade danvan-bot or restore an older backup"
-        )
-    for step in range(version, SCHEMA_VERSION):
-        migration = MIGRATIONS[step]
-        try:
-            if isinstance(migration, str):
-                db.executescript(
-                    f"BEGIN IMMEDIATE;\n{migration}\nPRAGMA user_version = {step + 1};\nCOMMIT;"
-                )
-            else:
-                db.execute("BEGIN IMMEDIATE")
-                migration(db)
-                db.execute(f"PRAGMA user_version = {step + 1}")
-                db.execute("COMMIT")
-        except BaseException:
-            rollback_if_open(db)
-            raise
-    return SCHEMA_VERSION
+    return int(version)
+
+
+def script_statements(script: str) -> list[str]:
+    """An SQL script as single statements (``executescript`` would commit first, and a
+    migration must stay inside the transaction that checked the version)."""
+    statements, buffer = [], ""
+    for part in script.split(";"):
+        buffer += part + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip(" \t\r\n;"):
+                statements.append(buffer.strip())
+            buffer = ""
+    return statements
+
+
+def _step(db: sqlite3.Connection, step: int) -> None:
+    """Migration ``step`` -> ``step + 1``, unless another process already did it (the
+    version is read again under the write lock)."""
+    if _version(db) != step:
+        return
+    migration = MIGRATIONS[step]
+    if isinstance(migration, str):
+        for statement in script_statements(migration):
+            db.execute(statement)
+    else:
+        migration(db)
+    db.execute(f"PRAGMA user_version = {step + 1}")
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Run every migration step the database has not seen; return the version reached.
+
+    Each step is one ``BEGIN IMMEDIATE`` transaction that checks the version first, so two
+    processes starting on a new database at once run each step once.
+    """
+    while True:
+        version = _version(db)
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNewError(
+                f"database schema version {version} is newer than this danvan-bot "
+                f"({SCHEMA_VERSION}); upgrade danvan-bot or restore an older backup"
+            )
+        if version == SCHEMA_VERSION:
+            return SCHEMA_VERSION
+        write_sync(db, _step, version, wait=MIGRATION_WAIT_SECONDS)
 
 
 def quick_check(db: sqlite3.Connection, budget: float = QUICK_CHECK_SECONDS) -> str | None:
     """What ``PRAGMA quick_check`` finds wrong (None when the file is sound).
 
-    It reads every page: 1-2 s at 100,000 articles here. Stopped after ``budget`` seconds
-    (a slow disk must not keep the bot from starting for minutes): then None.
+    It reads every page (see QUICK_CHECK_SECONDS). Stopped after ``budget`` seconds, with a
+    warning, so that a very slow disk does not keep the bot from starting: then None.
     """
     deadline = time.monotonic() + budget
     db.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
@@ -211,12 +243,21 @@ def quick_check(db: sqlite3.Connection, budget: float = QUICK_CHECK_SECONDS) -> 
         rows = db.execute("PRAGMA quick_check(5)").fetchall()
     except sqlite3.OperationalError as exc:
         if "interrupt" in str(exc):
+            log.warning("quick_check of the database did not finish in %.0f s; skipped", budget)
             return None
         raise
     finally:
         db.set_progress_handler(None, 0)
-    problems = [str(r[0]) for r in rows if r[0] != "ok"]
-    return "; ".join(problems)[:300] if problems else None
+    lines = [line.strip() for r in rows if r[0] != "ok" for line in str(r[0]).splitlines()]
+    problems = [line for line in lines if line and not line.startswith("***")]
+    if not problems and lines:
+        problems = lines
+    if not problems:
+        return None
+    text = "; ".join(problems[:2]) + (
+        f" (and {len(problems) - 2} more)" if len(problems) > 2 else ""
+    )
+    return text[:200]
 
 
 def _guarded(path: Path, action: Callable[[], sqlite3.Connection]) -> sqlite3.Connection:
@@ -227,6 +268,11 @@ def _guarded(path: Path, action: Callable[[], sqlite3.Connection]) -> sqlite3.Co
         raise
     except (sqlite3.Error, OSError) as exc:
         raise DatabaseProblem(describe(exc, path)) from None
+    except UnicodeDecodeError:  # SQLite's error message quoted bytes of a mangled schema
+        raise DatabaseProblem(
+            f"{path} is damaged (its schema cannot be read); {RESTORE_HINT}, "
+            "or move the file away to start an empty archive"
+        ) from None
 
 
 def open_sync(path: str | Path, *, check: bool = False) -> sqlite3.Connection:
