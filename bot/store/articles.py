@@ -160,8 +160,12 @@ class ArticleWriter:
     """Saves articles from async code through the process's one writer (bot.store.tx).
 
     A batch runs as one call on the shared connection's thread, in one transaction: many
-    small statements without an await each, in the same queue as every other write.
+    small statements without an await each, in the same queue as every other write. A large
+    batch (a first fetch of a 10,000-item feed) goes in chunks, so that the reads and writes
+    queued behind it on that thread wait for one chunk, not for all of it.
     """
+
+    CHUNK = 200
 
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
@@ -170,7 +174,11 @@ class ArticleWriter:
         return (await self.save_many([article], now))[0]
 
     async def save_many(self, articles: Sequence[Article], now: datetime) -> list[SaveResult]:
-        return await tx.write(self.db, save_batch, list(articles), now)
+        results: list[SaveResult] = []
+        for start in range(0, len(articles), self.CHUNK):
+            chunk = list(articles[start : start + self.CHUNK])
+            results += await tx.write(self.db, save_batch, chunk, now)
+        return results
 
     def close(self) -> None:
         """Nothing of its own to close: the connection belongs to the services."""
