@@ -7,14 +7,18 @@ import asyncio
 import sys
 from typing import Any
 
-from bot.cli.startup import settings_for
+from bot.cli.startup import load, settings_for, start_logging
 from bot.config import Settings
 from bot.store.db import open_sync
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    settings = settings_for(args, quiet=False)
-    if not settings.telegram.token.strip() and sys.stdin.isatty() and sys.stdout.isatty():
+    settings = load(args)
+    at_terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    no_token = not settings.telegram.token.strip()
+    # The bot logs at the configured level; the terminal chat it falls back to, quietly.
+    start_logging(settings, quiet=no_token and at_terminal)
+    if no_token and at_terminal:
         # Someone trying the bot at a terminal: show it working rather than only an error.
         from bot.telegram.app import NO_TOKEN_HELP
 

@@ -29,13 +29,23 @@ EXIT_BROKEN_PIPE = 141  # what a shell reports for a tool killed by SIGPIPE
 def settings_for(
     args: argparse.Namespace, *, quiet: bool = True, floor: str = "WARNING"
 ) -> Settings:
-    """The settings for this run; logging set up at the configured level (``quiet``: only
-    ``floor`` and above, for commands whose output is their own; DEBUG always shows)."""
+    """The settings for this run, logging started (see :func:`start_logging`)."""
+    settings = load(args)
+    start_logging(settings, quiet=quiet, floor=floor)
+    return settings
+
+
+def load(args: argparse.Namespace) -> Settings:
     settings = load_settings(args.config)
     args.loaded_settings = settings  # so that failure_line can name the database
+    return settings
+
+
+def start_logging(settings: Settings, *, quiet: bool = True, floor: str = "WARNING") -> None:
+    """The one logging set-up, token redacted, at the configured level; ``quiet``: only
+    ``floor`` and above, for commands whose output is their own (DEBUG always shows)."""
     level = logging_setup.quiet_level(settings.log_level, floor) if quiet else settings.log_level
     logging_setup.setup_logging(level, settings.telegram.token or None)
-    return settings
 
 
 def failure_line(exc: BaseException, args: argparse.Namespace | None) -> tuple[str, int]:
