@@ -27,16 +27,9 @@ class Services:
     clock: Callable[[], datetime] = field(default=utc_now)
 
     @classmethod
-    async def open(
-        cls,
-        settings: Settings,
-        clock: Callable[[], datetime] = utc_now,
-        *,
-        check: bool = False,
-    ) -> Services:
-        """Open the database (``check``: run quick_check first, as the bot does at start)
-        and load the gazetteer; on any failure nothing is left open."""
-        db = await connect(settings.database, check=check)
+    async def open(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+        """Open the database and load the gazetteer; on any failure nothing is left open."""
+        db = await connect(settings.database)
         try:
             return cls(settings, db, ArticleWriter(db), Gazetteer.load(), clock)
         except BaseException:

@@ -310,14 +310,14 @@ def open_sync(path: str | Path, *, check: bool = False) -> sqlite3.Connection:
     return db
 
 
-async def connect(path: str | Path, *, check: bool = False) -> aiosqlite.Connection:
+async def connect(path: str | Path) -> aiosqlite.Connection:
     """A configured, migrated aiosqlite connection in autocommit mode: the process's writer.
 
     Write paths go through :mod:`bot.store.tx` (one transaction at a time, ``BEGIN
     IMMEDIATE``, retried while another process writes).
     """
-    # Check and migrate on a short-lived synchronous connection: simple, once per start.
-    open_sync(path, check=check).close()
+    # Create, check and migrate on a short-lived synchronous connection, once per start.
+    open_sync(path).close()
     pending = aiosqlite.connect(str(path), isolation_level=None)
     # aiosqlite's worker thread is not a daemon: one left open (a failure between open and
     # close) would keep the process from ever exiting. Closing is still the rule.
