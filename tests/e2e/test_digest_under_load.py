@@ -6,34 +6,19 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
-
-import pytest
 
 from .conftest import needs_bot
 from .harness import (
     DIGEST_WEEK,
     FIRST_CHAT,
     BotProcess,
-    World,
     add_subscribers,
     delivery_states,
     digests_per_chat,
+    due_today,
     running_world,
 )
-
-
-def due_today(world: World, count: int) -> tuple[list[int], str, str]:
-    """``count`` subscribers whose digest fell due at 00:00 today: the running bot's
-    start-up tick sends it. Returns (ids, week, header)."""
-    now = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
-    if now.hour == 0 and now.minute < 2:
-        pytest.skip("too close to local midnight for a stable 'earlier today'")
-    ids = add_subscribers(world.database, count, weekday=now.weekday(), at="00:00")
-    iso = (now.date() - timedelta(days=7)).isocalendar()
-    return ids, f"{iso.year}-W{iso.week:02d}", f"Bản tin Dân vận tuần {iso.week} ("
 
 
 def tick_line(output: str) -> str:
@@ -46,7 +31,7 @@ async def test_replies_go_first_and_every_429_is_reported(tmp_path: Path) -> Non
     async with running_world(tmp_path / "w", start=False) as world:
         emu = world.emulator
         emu.enable_flood_limits()
-        ids, week, header = due_today(world, 200)
+        ids, week, header = due_today(world.database, 200)
         emu.inject_failure("retry_after", ids[150], times=1, retry_after=1)
         await world.bot.start()
         await emu.wait_until(lambda: sum(digests_per_chat(emu, header).values()) >= 30, 30)
@@ -69,7 +54,7 @@ async def test_repeated_kills_repeat_only_parts_in_flight_and_never_twice(tmp_pa
         emu = world.emulator
         emu.enable_flood_limits()
         emu.round_trip = 0.050  # several parts in flight at 30 msg/s
-        ids, week, header = due_today(world, 300)
+        ids, week, header = due_today(world.database, 300)
         in_flight_at_kills = 0
         for threshold in (40, 120, 200):
             await world.bot.start()
