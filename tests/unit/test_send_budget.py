@@ -28,7 +28,7 @@ def test_thirty_in_any_window_overall() -> None:
 
 
 def test_messages_in_flight_count_in_every_window() -> None:
-    budget = SendBudget(LIM)
+    budget = SendBudget(LIM, warmup=1)
     for i in range(30):
         budget.start(i, 5.0)
     assert budget.ready_at(100.0) == NEVER  # only a finish can free a slot
@@ -40,7 +40,7 @@ def test_messages_in_flight_count_in_every_window() -> None:
 def test_counted_when_the_answer_came_back_less_half_the_fastest_round_trip() -> None:
     """A request delayed on its way must not make the next ones look early: a message
     counts at done - floor/2, where floor is the fastest round trip seen."""
-    budget = SendBudget(LIM)
+    budget = SendBudget(LIM, warmup=1)
     send(budget, 1, start=0.0, rtt=0.050)  # floor 50 ms
     for i in range(28):
         send(budget, 10 + i, start=0.001 * (i + 1), rtt=0.050)
@@ -50,7 +50,7 @@ def test_counted_when_the_answer_came_back_less_half_the_fastest_round_trip() ->
     # The first counted at 0.050 - 0.025: the 31st may start at 1.029, not before.
     assert budget.ready_at(0.5) == pytest.approx(1.029)
     # A slow one counts at its answer less 25 ms: late enough for any arrival it had.
-    budget2 = SendBudget(Limits(per_second=1, window=1.0, margin=0.0))
+    budget2 = SendBudget(Limits(per_second=1, window=1.0, margin=0.0), warmup=1)
     budget2.start(1, 0.0)
     budget2.finish(1, sent_at=0.0, done=0.05, counted=True, group=False)
     budget2.start(2, 1.05)
@@ -110,3 +110,11 @@ def test_idle_chats_are_forgotten() -> None:
         send(budget, chat, 0.0, 0.0)
     send(budget, 999, 10.0, 0.0)  # everyone else refilled: pruned
     assert len(budget) == 1
+
+
+def test_until_warmed_up_a_message_counts_at_its_answer() -> None:
+    """The first round trips of a busy process say little about the network."""
+    budget = SendBudget(Limits(per_second=1, window=1.0, margin=0.0), warmup=3)
+    budget.start(1, 0.0)
+    budget.finish(1, sent_at=0.0, done=0.2, counted=True, group=False)
+    assert budget.ready_at(0.3) == pytest.approx(1.2)
