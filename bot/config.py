@@ -60,6 +60,10 @@ class SourceSettings:
     province: str | None = None
     interval_minutes: int | None = None
     enabled: bool = True
+    kind: str = "feed"  # "feed" (RSS/Atom) or "page" (a listing page of a site without one)
+
+
+SOURCE_KINDS = ("feed", "page")
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
         "interval_minutes": "int",
         "interval": "int",  # short spelling of interval_minutes
         "enabled": "bool",
+        "kind": "str",
     },
     "digest": {"weekday": "str", "time": "str", "timezone": "str"},
     "admin": {"users": "ids"},
@@ -482,7 +487,14 @@ def _sources(r: _Reader, raw: Any) -> tuple[SourceSettings, ...]:
                 r.positive(f'[[sources]] "{name}" {key}', interval)
         province = r.value(f'[[sources]] "{name}" province', s.get("province", ""), "str")
         enabled = r.value(f'[[sources]] "{name}" enabled', s.get("enabled", True), "bool")
-        out.append(SourceSettings(name, url, province.strip() or None, interval, enabled))
+        kind = r.value(f'[[sources]] "{name}" kind', s.get("kind", "feed"), "str").strip().lower()
+        if kind not in SOURCE_KINDS:
+            raise r.fail(
+                f'[[sources]] "{name}" kind',
+                f"{_show(kind)} is not a kind of source",
+                'use "feed" (RSS/Atom) or "page" (a listing page of a site without a feed)',
+            )
+        out.append(SourceSettings(name, url, province.strip() or None, interval, enabled, kind))
     return tuple(out)
 
 

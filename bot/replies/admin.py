@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.replies import sources_admin
 from bot.replies.model import ChatContext, Reply
 from bot.replies.registry import command
 from bot.replies.render import esc, split_html, truncate
@@ -49,7 +50,9 @@ NGUON_HELP = (
     "<code>/nguon them Dân vận Thái Nguyên https://thainguyen.dcs.vn/rss</code>\n"
     "/nguon tamdung &lt;tên&gt; — tạm dừng lấy tin\n"
     "/nguon tieptuc &lt;tên&gt; — lấy tin trở lại\n"
-    "/nguon xoa &lt;tên&gt; — xóa nguồn đã thêm từ chat"
+    "/nguon xoa &lt;tên&gt; — xóa nguồn đã thêm từ chat\n"
+    "/nguon themtrang &lt;tên&gt; &lt;url&gt; — đọc danh sách bài của một trang không có RSS\n"
+    "/nguon goiy [tỉnh] — các nguồn tin công khai nên theo dõi"
 )
 
 # Why the SSRF guard refused a URL, for the admin who typed it.
@@ -87,6 +90,12 @@ _SUBCOMMANDS: Mapping[str, str] = {
     "xoa": "remove",
     "remove": "remove",
     "delete": "remove",
+    "themtrang": "add_page",
+    "them trang": "add_page",
+    "addpage": "add_page",
+    "goiy": "suggest",
+    "goi y": "suggest",
+    "suggest": "suggest",
 }
 
 
@@ -285,8 +294,10 @@ async def nguon(args: str, ctx: ChatContext, services: Services) -> Reply:
         return Reply(parts=tuple(render_sources(rows, now)))
     if action == "help":
         return Reply.text(NGUON_HELP)
-    if action == "add":
-        return await _add(rest, services)
+    if action in ("add", "add_page"):
+        return await _add(rest, services, kind="page" if action == "add_page" else None)
+    if action == "suggest":
+        return await sources_admin.goiy(rest, services)
     if not rest:
         return Reply.text(f"Bạn cần ghi tên nguồn.\n\n{NGUON_HELP}")
     rows = await source_store.list_sources(services.db)
@@ -320,7 +331,8 @@ async def nguon(args: str, ctx: ChatContext, services: Services) -> Reply:
     return Reply.text(f"Đã xóa nguồn <b>{name}</b>. Các bài đã lưu vẫn còn trong kho.")
 
 
-async def _add(rest: str, services: Services) -> Reply:
+async def _add(rest: str, services: Services, kind: str | None = None) -> Reply:
+    """``kind`` None: a feed URL is added as one; a home page gets feed discovery."""
     parts = rest.rsplit(maxsplit=1)
     if len(parts) != 2 or not ("://" in parts[1] or "." in parts[1]):
         return Reply.text(
@@ -350,11 +362,9 @@ async def _add(rest: str, services: Services) -> Reply:
     same_url = next((r for r in rows if r.url == url), None)
     if same_url is not None:
         return Reply.text(f"Địa chỉ này đã có trong nguồn <b>{esc(same_url.name)}</b>.")
-    row = await source_store.add_source(services.db, name, url, origin="chat")
-    return Reply.text(
-        f"Đã thêm nguồn <b>{esc(row.name)}</b>.\n<code>{esc(row.url)}</code>\n"
-        "Bot sẽ lấy tin từ nguồn này trong lần lấy tin tới."
-    )
+    if kind is not None:
+        return await sources_admin.added(name, url, kind, services)
+    return await sources_admin.add_with_discovery(name, url, services)
 
 
 async def gather_stats(services: Services, now: datetime) -> AdminStats:

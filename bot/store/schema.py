@@ -193,11 +193,17 @@ _V4_INDEX_WITHOUT_TELEX = """
             SELECT id, title || char(10) || body FROM articles;
 """
 
+# v5: a source is an RSS/Atom feed or a listing page of a site without one (issue 15).
+_V5_SOURCE_KIND = """
+        ALTER TABLE sources ADD COLUMN kind TEXT NOT NULL DEFAULT 'feed';
+"""
+
 MIGRATIONS: list[Migration] = [
     _V1_INITIAL,
     _V2_UNITS_AND_COUNTS,
     _V3_SOURCE_ADMIN_PAUSE,
     _V4_INDEX_WITHOUT_TELEX,
+    _V5_SOURCE_KIND,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -34,6 +34,7 @@ class SourceRow:
     failures: int
     next_due_at: datetime | None
     entries_total: int
+    kind: str = "feed"  # feed | page
 
     @property
     def state(self) -> str:
@@ -53,7 +54,7 @@ class SeenEntry:
 
 _COLUMNS = (
     "id, name, url, province, interval_minutes, enabled, origin, etag, last_modified,"
-    " last_fetch_at, last_success_at, last_error, failures, next_due_at, entries_total"
+    " last_fetch_at, last_success_at, last_error, failures, next_due_at, entries_total, kind"
 )
 
 
@@ -82,6 +83,7 @@ def _row(r: Sequence[Any]) -> SourceRow:
         failures=int(r[12]),
         next_due_at=_dt(r[13]),
         entries_total=int(r[14]),
+        kind=str(r[15] or "feed"),
     )
 
 
@@ -96,16 +98,17 @@ async def sync_config_sources(db: aiosqlite.Connection, sources: Sequence[Source
     # concurrent coroutines, and a BEGIN here could collide with another's transaction.
     await run_many(
         db,
-        "INSERT INTO sources(name, url, province, interval_minutes, enabled, origin)"
-        " VALUES (?, ?, ?, ?, ?, 'config')"
+        "INSERT INTO sources(name, url, province, interval_minutes, enabled, origin, kind)"
+        " VALUES (?, ?, ?, ?, ?, 'config', ?)"
         " ON CONFLICT(name) DO UPDATE SET"
         "  etag = CASE WHEN url = excluded.url THEN etag END,"
         "  last_modified = CASE WHEN url = excluded.url THEN last_modified END,"
         "  next_due_at = CASE WHEN url = excluded.url THEN next_due_at END,"
         "  url = excluded.url, province = excluded.province,"
         "  interval_minutes = excluded.interval_minutes,"
-        "  enabled = excluded.enabled AND NOT admin_paused, origin = 'config'",
-        [(s.name, s.url, s.province, s.interval_minutes, int(s.enabled)) for s in sources],
+        "  enabled = excluded.enabled AND NOT admin_paused, origin = 'config',"
+        "  kind = excluded.kind",
+        [(s.name, s.url, s.province, s.interval_minutes, int(s.enabled), s.kind) for s in sources],
     )
     names = [s.name for s in sources]
     where = f" AND name NOT IN ({','.join('?' * len(names))})" if names else ""
@@ -119,13 +122,14 @@ async def add_source(
     *,
     province: str | None = None,
     origin: str = "chat",
+    kind: str = "feed",
 ) -> SourceRow:
     """Add a source (from chat); an existing name keeps its row. Due at once."""
     await run(
         db,
-        "INSERT INTO sources(name, url, province, origin) VALUES (?, ?, ?, ?)"
+        "INSERT INTO sources(name, url, province, origin, kind) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT(name) DO NOTHING",
-        (name, url, province, origin),
+        (name, url, province, origin, kind),
     )
     found = await get_source(db, name)
     assert found is not None
