@@ -17,44 +17,38 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.botload import LIMIT, load_note, rate
+from benchmarks.botload import LIMIT, digest_world, load_note, rate
 from tests.e2e.harness import (
     BotProcess,
     delivery_states,
     digests_per_chat,
-    due_today,
-    running_world,
 )
 
 
 async def one_round_trip(round_trip_ms: float, count: int, kills: int) -> list[str]:
-    with tempfile.TemporaryDirectory(prefix="bench-kills-") as tmp:
-        async with running_world(Path(tmp), start=False) as world:
-            emu = world.emulator
-            emu.enable_flood_limits()
-            emu.round_trip = round_trip_ms / 1000
-            ids, week, header = due_today(world.database, count)
-            in_flight: list[int] = []
-            step = count // (kills + 1)
-            for k in range(1, kills + 1):
-                await world.bot.start()
-
-                def reached(target: int = k * step) -> bool:
-                    return sum(digests_per_chat(emu, header).values()) >= target
-
-                await emu.wait_until(reached, timeout=120)
-                await world.bot.kill()
-                in_flight.append(delivery_states(world.database, week)["in_flight"])
-                world.bot = BotProcess(emu, world.config)
+    async with digest_world(count, round_trip_ms) as dw:
+        world, ids, week, header = dw.world, dw.ids, dw.week, dw.header
+        emu = world.emulator
+        in_flight: list[int] = []
+        step = count // (kills + 1)
+        for k in range(1, kills + 1):
             await world.bot.start()
-            await emu.wait_until(lambda: len(digests_per_chat(emu, header)) >= count, 300)
-            await emu.wait_until(lambda: delivery_states(world.database, week)["sent"] == count, 60)
-            await world.bot.stop()
+
+            def reached(target: int = k * step) -> bool:
+                return sum(digests_per_chat(emu, header).values()) >= target
+
+            await emu.wait_until(reached, timeout=120)
+            await world.bot.kill()
+            in_flight.append(delivery_states(world.database, week)["in_flight"])
+            world.bot = BotProcess(emu, world.config)
+        await world.bot.start()
+        await emu.wait_until(lambda: len(digests_per_chat(emu, header)) >= count, 300)
+        await emu.wait_until(lambda: delivery_states(world.database, week)["sent"] == count, 60)
+        await world.bot.stop()
     per_chat = digests_per_chat(emu, header)
     repeats = sum(n - 1 for n in per_chat.values())
     lost = sum(1 for i in ids if per_chat[i] == 0)

@@ -5,12 +5,14 @@ table). Not a benchmark itself."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import math
 import statistics
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,10 +21,31 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from tests.e2e.emulator import Emulator, Message  # noqa: E402
-from tests.e2e.harness import FAKE_TOKEN, World  # noqa: E402
+from tests.e2e.harness import FAKE_TOKEN, World, due_today, running_world  # noqa: E402
 
 LIMIT = 30.0  # Telegram's overall messages per second
 QUERIES = ("/tim dân vận", "/tim dan van kheo", "/moinhat 3", "/hoinghi bac kan", "/tinh")
+
+
+@dataclass
+class DigestWorld:
+    world: World
+    ids: list[int]
+    week: str
+    header: str
+
+
+@contextlib.asynccontextmanager
+async def digest_world(count: int, round_trip_ms: float = 0.0) -> AsyncIterator[DigestWorld]:
+    """A bot (not started) against the emulator with Telegram-like flood limits and the
+    given network delay, and ``count`` subscribers whose digest is due: its start-up tick
+    sends it."""
+    with tempfile.TemporaryDirectory(prefix="bench-digest-") as tmp:
+        async with running_world(Path(tmp), start=False) as world:
+            world.emulator.enable_flood_limits()
+            world.emulator.round_trip = round_trip_ms / 1000
+            ids, week, header = due_today(world.database, count)
+            yield DigestWorld(world, ids, week, header)
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -79,6 +79,8 @@ class LaneStats:
     messages: int = 0  # answered by Telegram (any answer but 429)
     retry_after: int = 0  # 429 answers, including those waited out here
     longest_wait: float = 0.0  # seconds from asking to the slot, the worst seen
+    round_trips: float = 0.0  # seconds, summed: request left -> answer
+    preparing: float = 0.0  # seconds, summed: slot granted -> request left
 
 
 @dataclass
@@ -91,7 +93,9 @@ class Stats:
 
     def summary(self) -> str:
         parts = [
-            f"{name} {s.messages} (429: {s.retry_after}, longest wait {s.longest_wait:.2f} s)"
+            f"{name} {s.messages} (429: {s.retry_after}, longest wait {s.longest_wait:.2f} s,"
+            f" mean round trip {1000 * s.round_trips / max(1, s.messages):.1f} ms,"
+            f" mean prepare {1000 * s.preparing / max(1, s.messages):.1f} ms)"
             for name, s in sorted(self.lanes.items())
         ]
         return "; ".join(parts) + f"; other 429: {self.other_retry_after}"
@@ -191,6 +195,7 @@ class SendScheduler(BaseRateLimiter[Any]):
         stats = self.stats.lane(lane)
         for attempt in itertools.count():
             await self._acquire(chat_id, group, ticket, lane)
+            granted = self._clock()
             if prepare is not None:
                 try:
                     await prepare()
@@ -220,6 +225,8 @@ class SendScheduler(BaseRateLimiter[Any]):
                 raise
             self._release(chat_id, group, lane, sent_at=sent_at, counted=True, edit=edit)
             stats.messages += 1
+            stats.round_trips += self._clock() - sent_at
+            stats.preparing += sent_at - granted
             return result
         raise AssertionError("unreachable")  # pragma: no cover
 
