@@ -55,11 +55,6 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     def set_on_arrival(self, on_arrival: Callable[[object], None] | None) -> None:
         self._on_arrival = on_arrival
 
-    @property
-    def chats_waiting(self) -> int:
-        """Chats with an update being handled or queued (for tests and statistics)."""
-        return len(self._tails)
-
     async def initialize(self) -> None:
         self._running = asyncio.Semaphore(self._max_running)
 
