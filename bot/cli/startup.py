@@ -56,7 +56,7 @@ def failure_line(exc: BaseException, args: argparse.Namespace | None) -> tuple[s
         return f"configuration error: {exc}", EXIT_CONFIG
     if isinstance(exc, SchemaTooNewError):
         return str(exc), EXIT_CONFIG
-    if isinstance(exc, DatabaseProblem | DatabaseBusyError):
+    if isinstance(exc, DatabaseProblem | DatabaseBusyError):  # their own one line
         return str(exc), EXIT_FAILURE
     if isinstance(exc, sqlite3.Error):
         return describe(exc, database), EXIT_FAILURE

@@ -30,7 +30,6 @@ from bot.sources.schedule import next_due
 from bot.store import sources as store
 from bot.store.db import describe
 from bot.store.sources import SeenEntry, SourceRow
-from bot.store.tx import DatabaseBusyError
 from bot.text.normalize import fold_words
 
 log = logging.getLogger(__name__)
@@ -197,7 +196,7 @@ class Ingester:
         started = loop.time()
         try:
             await self._run(source, report)
-        except (sqlite3.Error, DatabaseBusyError) as exc:
+        except sqlite3.Error as exc:  # DatabaseBusyError included
             # The database, not the source, is in trouble (full, locked, damaged): say so,
             # once per source, without a traceback; recording it would need that database.
             report.outcome = "failed"

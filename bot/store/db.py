@@ -25,7 +25,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.store.schema import MIGRATIONS, SCHEMA_VERSION
-from bot.store.tx import BUSY_TIMEOUT_MS, is_busy, pragma, write_sync
+from bot.store.tx import BUSY_TIMEOUT_MS, DatabaseBusyError, is_busy, pragma, write_sync
 from bot.store.tx import run as run  # re-exported: store modules import it from here
 from bot.store.tx import run_many as run_many
 
@@ -122,6 +122,8 @@ def prepare_file(path: Path) -> None:
 
 def describe(exc: BaseException, path: Path | str | None) -> str:
     """A one-line explanation of an SQLite or OS error met while using the database."""
+    if isinstance(exc, DatabaseBusyError):
+        return str(exc)  # already says what and where
     where = str(path) if path else "the database"
     text = str(exc)
     code = getattr(exc, "sqlite_errorcode", None)

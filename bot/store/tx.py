@@ -49,8 +49,11 @@ SYNC_SLICE_MS = 250
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
-class DatabaseBusyError(RuntimeError):
-    """Another process held the database's write lock for longer than a write may wait."""
+class DatabaseBusyError(sqlite3.OperationalError):
+    """Another process held the database's write lock for longer than a write may wait.
+
+    An OperationalError, as SQLite's own "database is locked": code that handles database
+    errors (a feed round's per-source guard, the digest's delivery log) handles it too."""
 
 
 class _Busy:

@@ -75,10 +75,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = app.bot_data.get("services")
     if isinstance(error, Forbidden):
         # Blocked by the user, or removed from the group: stop talking to that chat.
-        log.info("chat %s refused our message (%s); marking it inactive", chat_id, error)
         if chat_id is not None and services is not None:
             await mark_inactive(services.db, chat_id, services.clock())
             forget_chat(app.bot_data, chat_id)
+        log.info("chat %s refused our message (%s); marked inactive", chat_id, error)
         return
     if isinstance(error, ChatMigrated):
         if chat_id is not None and services is not None:

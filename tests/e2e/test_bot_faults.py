@@ -13,8 +13,8 @@ import sqlite3
 from pathlib import Path
 
 from .conftest import needs_bot
-from .harness import BotProcess, running_world
-from .test_digest_process import WEEK, add_subscribers
+from .harness import DIGEST_WEEK as WEEK
+from .harness import BotProcess, add_subscribers, running_world
 
 TOKEN = "7412589630:AAHfakeFAKEfake_secret-DANVAN123456"
 SECRET = TOKEN.split(":", 1)[1]
