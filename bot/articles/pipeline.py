@@ -10,6 +10,7 @@ from bot.articles.clean import clean_text
 from bot.articles.extract import extract
 from bot.articles.model import Article, RawArticle
 from bot.articles.relevance import classify_paragraphs
+from bot.text.dates import VN_TZ
 from bot.text.normalize import fold_words
 from bot.text.provinces import Gazetteer
 
@@ -27,7 +28,8 @@ def process(raw: RawArticle, gazetteer: Gazetteer) -> Article:
         cleaned,
         gazetteer=gazetteer,
         given_title=raw.title,
-        published=raw.published.date() if raw.published else None,
+        # The calendar date in Vietnam: 06:00 there is the previous day in UTC.
+        published=raw.published.astimezone(VN_TZ).date() if raw.published else None,
     )
     # The headline as the page gave it; a title derived from the lead would count the
     # lead's cues twice.

@@ -1,22 +1,20 @@
-"""Start-up on a database: load the bundled ``content/`` when the archive is empty, and keep
-the archive's relevance scores current.
+"""Start-up on a database: load the bundled ``content/`` when the archive is empty, and bring
+the archive's relevance scores up to the classifier's version.
 
-Shared by ``danvan-bot run`` and ``danvan-bot chat``; the importer is ``bot.sources.files``,
-the re-scoring ``bot.store.relevance``.
+Shared by ``danvan-bot run`` and ``danvan-bot chat``. The files go through the article core
+on a worker thread, and are saved through the process's one writer; the re-scoring is
+``bot.store.relevance.rescore_stale``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import threading
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.sources import files
 from bot.store.articles import count
-from bot.store.db import open_sync
-from bot.store.relevance import RescoreReport, rescore
+from bot.store.relevance import RescoreReport, rescore_stale
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -28,46 +26,39 @@ _background: set[asyncio.Task[RescoreReport]] = set()
 
 
 async def import_bundled_if_empty(services: Services) -> None:
-    """The start-up hook: the bundled articles on first start, then :func:`start_rescore`."""
-    if await count(services.db) == 0:
-        try:
-            # The importer is synchronous (bulk saves on one connection): run it on the
-            # writer's connection in a worker thread, so the event loop stays free.
-            report = await asyncio.to_thread(
-                files.import_bundled_if_empty,
-                services.writer.conn,
-                services.settings.content_dir,
-                services.clock(),
-            )
-            if report is not None:
-                log.info("imported the bundled content: %s", report)
-        except Exception:
-            log.exception("importing the bundled content failed; starting with an empty archive")
-    start_rescore(services.settings.database)
+    if await count(services.db) > 0:
+        return
+    folder = services.settings.content_dir / "articles"
+    if not folder.is_dir():
+        return
+    articles, failed = await asyncio.to_thread(files.process_files, [folder])
+    for path, reason in failed:
+        log.warning("bundled article %s skipped: %s", path, reason)
+    results = await services.writer.save_many(articles, services.clock())
+    log.info("imported %d bundled articles from %s", len(results), folder)
 
 
-def start_rescore(database: Path) -> asyncio.Task[RescoreReport]:
-    """Re-score, in the background, the articles a different classifier version scored
-    (after an upgrade that changed the relevance rules). Batches of 500 in short write
-    transactions on a connection of its own, so the bot answers meanwhile (a stale article
-    shows its old label until its batch: ~10 s per 100,000 articles). Stops at the next
-    batch when the task is cancelled (shutdown)."""
-    task = asyncio.get_running_loop().create_task(_rescore_stale(database))
+def start_rescore(services: Services) -> asyncio.Task[RescoreReport]:
+    """Re-score, in the background, the articles another classifier version scored (after
+    an upgrade that changed the relevance rules). Nothing is read when the archive is
+    current. Otherwise batches of 500: read in turn with the bot's queries, classified on a
+    worker thread, written as short transactions through the one writer; the bot answers
+    meanwhile, a stale article keeping its old label until its batch (~10 s per 100,000
+    articles). A run cut short (shutdown) goes on at the next start."""
+    task = asyncio.get_running_loop().create_task(_rescore(services))
     _background.add(task)
     task.add_done_callback(_background.discard)
     return task
 
 
-async def _rescore_stale(database: Path) -> RescoreReport:
-    stop = threading.Event()
+async def _rescore(services: Services) -> RescoreReport:
     try:
-        report = await asyncio.to_thread(_rescore_until_done, database, stop)
+        report = await rescore_stale(services.db)
     except asyncio.CancelledError:
-        stop.set()  # the thread finishes its batch and returns
         raise
-    except Exception:
-        log.exception("re-scoring the archive's relevance failed; `danvan-bot rescore` retries")
-        return RescoreReport()
+    except Exception as exc:  # the services closed under it, or the database is in trouble
+        log.info("relevance re-scoring stopped (%s); it goes on at the next start", exc)
+        return RescoreReport(done=False)
     if report.scored:
         log.info(
             "relevance re-scored: %d articles, %d now shown, %d now filtered out",
@@ -76,22 +67,3 @@ async def _rescore_stale(database: Path) -> RescoreReport:
             report.hidden,
         )
     return report
-
-
-def _rescore_until_done(database: Path, stop: threading.Event) -> RescoreReport:
-    total = RescoreReport()
-    conn = open_sync(database)
-    try:
-        while not stop.is_set():
-            # One batch per call, then look at ``stop`` again.
-            report = rescore(conn, stale_only=True, max_batches=1, start_after=total.last_id)
-            total.last_id = report.last_id
-            total.scored += report.scored
-            total.shown += report.shown
-            total.hidden += report.hidden
-            total.relabelled += report.relabelled
-            if report.done:
-                break
-    finally:
-        conn.close()
-    return total

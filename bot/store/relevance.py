@@ -13,13 +13,17 @@ the async paths run it in a worker thread on a connection of their own.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.articles.extract import UNTITLED
 from bot.articles.model import Relevance
 from bot.articles.relevance import VERSION, classify_paragraphs
+from bot.store import tx
 
 RELEVANT_SQL = "relevance >= 1"
 
@@ -76,18 +80,56 @@ class RescoreReport:
     done: bool = True  # False: stopped by max_batches with articles left
     last_id: int = 0  # the last article looked at (to go on from with start_after)
 
+    def add(self, other: RescoreReport) -> None:
+        self.scored += other.scored
+        self.shown += other.shown
+        self.hidden += other.hidden
+        self.relabelled += other.relabelled
+        self.last_id = max(self.last_id, other.last_id)
 
-_SELECT_ALL = (
-    "SELECT id, title, body, all_relevant, relevance FROM articles WHERE id > ? ORDER BY id LIMIT ?"
-)
-_SELECT_STALE = (
-    "SELECT id, title, body, all_relevant, relevance FROM articles"
-    " WHERE id > ? AND relevance_version != ? ORDER BY id LIMIT ?"
-)
+
+Row = tuple[int, str, str, int, int]  # id, title, body, all_relevant, relevance shown before
+Update = tuple[int, int, float, str, int, int]  # the columns of _UPDATE
+
 _UPDATE = (
     "UPDATE articles SET relevance = ?, relevance_auto = ?, relevance_score = ?,"
     " relevance_cues = ?, relevance_version = ? WHERE id = ?"
 )
+
+
+def batch_query(after: int, size: int, stale_only: bool) -> tuple[str, tuple[int, ...]]:
+    """The next ``size`` articles after id ``after`` (those of another version only)."""
+    sql = "SELECT id, title, body, all_relevant, relevance FROM articles WHERE id > ?"
+    if stale_only:
+        return sql + " AND relevance_version != ? ORDER BY id LIMIT ?", (after, VERSION, size)
+    return sql + " ORDER BY id LIMIT ?", (after, size)
+
+
+def score_batch(rows: Sequence[Row]) -> tuple[list[Update], list[int], RescoreReport]:
+    """Classify rows (pure, CPU only): the updates, the ids whose visibility changed, and
+    the counts."""
+    report = RescoreReport(scored=len(rows), last_id=rows[-1][0] if rows else 0)
+    updates: list[Update] = []
+    changed: list[int] = []
+    for article_id, title, body, all_relevant, before in rows:
+        result = classify_stored(title, body)
+        after = shown(result.relevance, bool(all_relevant))
+        updates.append(
+            (after, result.relevance, result.score, cue_text(result), VERSION, article_id)
+        )
+        if after != before:
+            report.relabelled += 1
+            if (after >= 1) != (before >= 1):
+                changed.append(article_id)
+                report.shown += after >= 1
+                report.hidden += after < 1
+    return updates, changed, report
+
+
+def apply_batch(db: sqlite3.Connection, updates: Sequence[Update], changed: Sequence[int]) -> None:
+    """Write one batch's scores, in the caller's transaction."""
+    db.executemany(_UPDATE, updates).close()
+    sync_units(db, changed)
 
 
 def rescore(
@@ -107,56 +149,70 @@ def rescore(
     ``max_batches``: stop after that many (``done`` is then False if more were left);
     ``start_after``: go on from ``last_id`` of a previous call."""
     report = RescoreReport(last_id=start_after)
-    last_id = start_after
     batches = 0
     while True:
-        if stale_only:
-            rows = db.execute(_SELECT_STALE, (last_id, VERSION, batch_size)).fetchall()
-        else:
-            rows = db.execute(_SELECT_ALL, (last_id, batch_size)).fetchall()
+        rows = db.execute(*batch_query(report.last_id, batch_size, stale_only)).fetchall()
         if not rows:
             break
-        last_id = report.last_id = rows[-1][0]
-        updates = []
-        changed: list[int] = []
-        for article_id, title, body, all_relevant, before in rows:
-            result = classify_stored(title, body)
-            after = shown(result.relevance, bool(all_relevant))
-            updates.append(
-                (after, result.relevance, result.score, cue_text(result), VERSION, article_id)
-            )
-            if after != before:
-                report.relabelled += 1
-                if (after >= 1) != (before >= 1):
-                    changed.append(article_id)
-                    report.shown += after >= 1
-                    report.hidden += after < 1
+        updates, changed, counts = score_batch(rows)
         if own_transactions:
-            db.execute("BEGIN IMMEDIATE")
-        try:
-            db.executemany(_UPDATE, updates).close()
-            sync_units(db, changed)
-            if own_transactions:
-                db.execute("COMMIT")
-        except BaseException:
-            if own_transactions and db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
-        report.scored += len(rows)
+            tx.write_sync(db, apply_batch, updates, changed)
+        else:
+            apply_batch(db, updates, changed)
+        report.add(counts)
         batches += 1
         if len(rows) < batch_size:
             break
         if max_batches is not None and batches >= max_batches:
             report.done = False
             break
+    if report.done and start_after == 0:
+        if own_transactions:
+            tx.write_sync(db, mark_scored)
+        else:
+            mark_scored(db)
     return report
 
 
-def stale_count(db: sqlite3.Connection) -> int:
-    (n,) = db.execute(
-        "SELECT count(*) FROM articles WHERE relevance_version != ?", (VERSION,)
-    ).fetchone()
-    return int(n)
+# The classifier version the whole archive is scored with, kept in one row so that a start
+# knows without reading every article whether anything is stale.
+def mark_scored(db: sqlite3.Connection) -> None:
+    db.execute(
+        "INSERT INTO relevance_state(id, version) VALUES (1, ?)"
+        " ON CONFLICT(id) DO UPDATE SET version = excluded.version",
+        (VERSION,),
+    ).close()
+
+
+async def archive_version(db: aiosqlite.Connection) -> int:
+    async with db.execute("SELECT version FROM relevance_state WHERE id = 1") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def rescore_stale(db: aiosqlite.Connection, *, batch_size: int = 500) -> RescoreReport:
+    """:func:`rescore` of the stale articles on the shared async connection, for the bot's
+    start: nothing to read when the archive's version is current; otherwise batches read
+    in turn with the bot's other queries, classified on a worker thread, written through
+    the one writer (bot.store.tx) as short transactions."""
+    report = RescoreReport()
+    if await archive_version(db) == VERSION:
+        return report
+    while True:
+        async with db.execute(*batch_query(report.last_id, batch_size, True)) as cur:
+            rows = [
+                (int(r[0]), str(r[1]), str(r[2]), int(r[3]), int(r[4]))
+                for r in await cur.fetchall()
+            ]
+        if not rows:
+            break
+        updates, changed, counts = await asyncio.to_thread(score_batch, rows)
+        await tx.write(db, apply_batch, updates, changed)
+        report.add(counts)
+        if len(rows) < batch_size:
+            break
+    await tx.write(db, mark_scored)
+    return report
 
 
 # --- a source's topic -----------------------------------------------------------------------
@@ -169,8 +225,7 @@ SHOWN_OF_SOURCE = f"SELECT count(*) FROM articles WHERE id IN ({_OF_SOURCE}) AND
 def topic_statements(source_id: int, topic: str) -> list[tuple[str, tuple[int, ...]]]:
     """The statements that apply a source's new topic to the articles it brought in: vouch
     for them ("all"), or stop vouching ("filter") unless another "all" source brought the
-    same article; then what users see, and the per-province lists. Set-based single
-    statements, so both the sync and the async connection can run them."""
+    same article; then what users see, and the per-province lists."""
     trust: tuple[str, tuple[int, ...]]
     if topic == "all":
         trust = (

@@ -223,7 +223,11 @@ def _v6_relevance(db: sqlite3.Connection) -> None:
         "UPDATE articles SET all_relevant = 1 WHERE NOT EXISTS"
         " (SELECT 1 FROM feed_entries e WHERE e.article_id = articles.id)"
     )
-    rescore(db, own_transactions=False)
+    db.execute(
+        "CREATE TABLE relevance_state (id INTEGER PRIMARY KEY CHECK (id = 1),"
+        " version INTEGER NOT NULL)"
+    )
+    rescore(db, own_transactions=False)  # and records the version in relevance_state
     db.execute(
         "CREATE INDEX articles_relevant_sort ON articles(sort_date DESC, id DESC)"
         " WHERE relevance >= 1"

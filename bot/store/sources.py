@@ -6,6 +6,7 @@ scheduler run or a second process loses nothing and imports nothing twice.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,8 +15,9 @@ from typing import Any
 import aiosqlite
 
 from bot.config import SourceSettings
+from bot.store import tx
 from bot.store.db import run, run_many
-from bot.store.relevance import SHOWN_OF_SOURCE, topic_statements
+from bot.store.relevance import SHOWN_OF_SOURCE, apply_source_topic
 
 
 @dataclass(frozen=True)
@@ -147,17 +149,20 @@ async def add_source(
 
 async def set_topic(db: aiosqlite.Connection, name: str, topic: str) -> int | None:
     """Change a source's topic ("filter" | "all") and apply it to the articles it already
-    brought in. Returns the change in how many of them users see (None: no such source)."""
+    brought in, in one write transaction. Returns the change in how many of them users see
+    (None: no such source)."""
     found = await get_source(db, name)
     if found is None:
         return None
-    await run(db, "UPDATE sources SET topic = ? WHERE id = ?", (topic, found.id))
-    shown_before = await _count(db, SHOWN_OF_SOURCE, (found.id,))
-    # Single statements (see sync_config_sources): each is consistent on its own, and a
-    # crash half-way is repaired by applying the topic again or `danvan-bot rescore`.
-    for sql, params in topic_statements(found.id, topic):
-        await run(db, sql, params)
-    return await _count(db, SHOWN_OF_SOURCE, (found.id,)) - shown_before
+    return await tx.write(db, _set_topic, found.id, topic)
+
+
+def _set_topic(conn: sqlite3.Connection, source_id: int, topic: str) -> int:
+    (before,) = conn.execute(SHOWN_OF_SOURCE, (source_id,)).fetchone()
+    conn.execute("UPDATE sources SET topic = ? WHERE id = ?", (topic, source_id)).close()
+    apply_source_topic(conn, source_id, topic)
+    (after,) = conn.execute(SHOWN_OF_SOURCE, (source_id,)).fetchone()
+    return int(after) - int(before)
 
 
 async def _count(db: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> int:

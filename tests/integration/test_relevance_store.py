@@ -8,7 +8,6 @@ news (not dân vận), all in Thái Nguyên in the same week.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 from collections.abc import AsyncIterator
@@ -31,7 +30,7 @@ from bot.replies.render import strip_tags
 from bot.services import Services
 from bot.store import articles as store
 from bot.store import sources as source_store
-from bot.store.db import open_sync
+from bot.store.db import open_sync, run
 from bot.store.relevance import rescore
 from bot.store.schema import MIGRATIONS
 from bot.store.search import search
@@ -312,20 +311,25 @@ async def test_rescore_repairs_stale_scores_and_the_province_lists(
     services: Services, archive: dict[str, int]
 ) -> None:
     # As if an older classifier had shown the market news and hidden the conference.
-    conn = services.writer.conn
-    conn.execute("UPDATE articles SET relevance = 2, relevance_version = 0 WHERE id = ?",
-                 (archive["market"],))  # fmt: skip
-    conn.execute("UPDATE articles SET relevance = 0, relevance_version = 0 WHERE id = ?",
-                 (archive["core"],))  # fmt: skip
-    report = await start_rescore(services.settings.database)
+    stale = "UPDATE articles SET relevance = ?, relevance_version = 0 WHERE id = ?"
+    await run(services.db, stale, (2, archive["market"]))
+    await run(services.db, stale, (0, archive["core"]))
+    # The archive says it is current: a start reads nothing.
+    assert (await start_rescore(services)).scored == 0
+    await run(services.db, "UPDATE relevance_state SET version = 0")
+    report = await start_rescore(services)
     assert report.scored == 2 and (report.shown, report.hidden) == (1, 1)
     assert await relevance_of(services, archive["core"]) == (2, 2, 0)
     assert await relevance_of(services, archive["market"]) == (0, 0, 0)
-    again = await asyncio.to_thread(rescore, conn, stale_only=True)
-    assert again.scored == 0
-    everything = await asyncio.to_thread(rescore, conn)
-    assert everything.scored == 3 and everything.relabelled == 0
     assert "Thái Nguyên: 2 bài" in await say(services, "/tinh")
+    assert (await start_rescore(services)).scored == 0  # current again
+    conn = open_sync(services.settings.database)
+    try:
+        assert rescore(conn, stale_only=True).scored == 0
+        everything = rescore(conn)
+        assert everything.scored == 3 and everything.relabelled == 0
+    finally:
+        conn.close()
 
 
 def test_rescore_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
