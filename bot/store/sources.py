@@ -165,12 +165,6 @@ def _set_topic(conn: sqlite3.Connection, source_id: int, topic: str) -> int:
     return int(after) - int(before)
 
 
-async def _count(db: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> int:
-    async with db.execute(sql, params) as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0
-
-
 @dataclass(frozen=True)
 class SourceCounts:
     """What a source brought in: shown to users (kept) and left out by the classifier."""
