@@ -29,6 +29,7 @@ from bot.config import ConfigError, Settings
 from bot.digest.deliver import Limits, Report
 from bot.digest.job import digest_for, send_week, summary
 from bot.digest.schedule import IsoWeek, digest_week_at, zone
+from bot.replies._bootstrap import open_archive
 from bot.replies.render import strip_tags
 from bot.store import subscriptions
 from bot.telegram.scheduler import SendScheduler
@@ -42,20 +43,29 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="preview a weekly digest, or --send it to the subscribers that lack it",
     )
-    p.add_argument("--week", help="ISO week, e.g. 2024-W17 (default: last complete week)")
+    p.add_argument(
+        "--week",
+        type=iso_week,
+        help="ISO week, e.g. 2024-W17 (default: last complete week)",
+    )
     p.add_argument("--chat", type=int, help="as this chat's subscription filters it")
     p.add_argument("--send", action="store_true", help="deliver to subscribers, then exit")
     p.add_argument("--html", action="store_true", help="print the HTML instead of plain text")
     p.set_defaults(func=run)
 
 
+def iso_week(text: str) -> IsoWeek:
+    """``--week`` for argparse: a bad week is a usage error (exit 2, with the usage line)."""
+    try:
+        return IsoWeek.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def run(args: argparse.Namespace) -> int:
     settings = settings_for(args)
     if args.week:
-        try:
-            week = IsoWeek.parse(args.week)
-        except ValueError as exc:
-            raise ConfigError(f"--week: {exc}") from None
+        week: IsoWeek = args.week
     else:
         from bot.services import utc_now
 
@@ -70,9 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _preview(settings: Settings, week: IsoWeek, chat: int | None, *, as_html: bool) -> int:
-    from bot.services import Services
-
-    services = await Services.open(settings)
+    services = await open_archive(settings)  # a first start fills an empty archive
     try:
         provinces: tuple[str, ...] = ()
         if chat is not None:

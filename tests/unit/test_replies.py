@@ -505,12 +505,15 @@ async def test_summary_falls_back_to_last_week_when_this_week_is_empty(
     )
     text = visible(await say(later, "/tomtat"))
     assert "Tóm tắt tuần này (30/11/2026 – 06/12/2026): chưa có bài mới." in text
-    assert "Dưới đây là tuần trước (23/11/2026 – 29/11/2026)." in text and "#3 " in text
+    assert "Dưới đây là tuần trước: tuần 48 (23/11/2026 – 29/11/2026)." in text and "#3 " in text
+    # Years later, the archive is still not empty: the latest week with news, named.
     far = Services(
         services.settings, services.db, services.writer, services.gazetteer,
         lambda: datetime(2030, 1, 1, tzinfo=UTC),
     )  # fmt: skip
-    assert "Chưa có bài mới trong kho" in visible(await say(far, "/tomtat"))
+    text = visible(await say(far, "/tomtat"))
+    assert "Dưới đây là tuần gần nhất có bài: tuần 48 (23/11/2026 – 29/11/2026)." in text
+    assert "#3 " in text and "Chưa có bài mới trong kho" not in text
 
 
 async def test_link_previews_only_for_a_single_article(services: Services) -> None:
