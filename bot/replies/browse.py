@@ -61,13 +61,13 @@ def parse_count(args: str, default: int, maximum: int) -> tuple[int | None, int 
 def latest_header(n: int, shown: int, asked: int | None, explicit: bool) -> str:
     """What /moinhat lists, said truly: the number shown, why it is fewer than asked."""
     header = f"<b>{shown} tin mới nhất</b>" if shown > 1 else "<b>Tin mới nhất</b>"
-    if asked is not None:
+    if explicit and shown < n:
+        header += f"\n<i>Kho hiện chỉ có {format_number(shown)} bài dân vận.</i>"
+    elif asked is not None:
         header += (
             f"\n<i>Bạn hỏi {format_number(asked)} bài; mỗi lần mình gửi tối đa {n} bài, "
             "bấm «Sau ▶» để xem tiếp.</i>"
         )
-    elif explicit and shown < n:
-        header += f"\n<i>Kho hiện chỉ có {shown} bài dân vận.</i>"
     return header
 
 

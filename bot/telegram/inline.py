@@ -58,6 +58,10 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         for r in answer.results
     ]
     try:
-        await query.answer(results, cache_time=answer.cache_seconds, next_offset=answer.next_offset)
+        # No more results: next_offset left out. PTB 22's ExtBot sends an empty string as
+        # "[]", which Telegram would echo back as the next offset.
+        await query.answer(
+            results, cache_time=answer.cache_seconds, next_offset=answer.next_offset or None
+        )
     except TelegramError as exc:  # the user typed on: this query is too old to answer
         log.info("could not answer inline query: %s", exc)

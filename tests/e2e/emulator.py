@@ -1493,18 +1493,13 @@ class Emulator:
         return self._set_description(params, "short_description", MAX_SHORT_DESCRIPTION)
 
     def _api_getMyDescription(self, params: dict[str, Any], chat: Chat | None) -> Any:
+        # The language's own text (empty when it has none), as TDLib documents it.
         lang = str(params.get("language_code") or "")
-        text = self.descriptions.get(("description", lang)) or self.descriptions.get(
-            ("description", ""), ""
-        )
-        return {"description": text}
+        return {"description": self.descriptions.get(("description", lang), "")}
 
     def _api_getMyShortDescription(self, params: dict[str, Any], chat: Chat | None) -> Any:
         lang = str(params.get("language_code") or "")
-        text = self.descriptions.get(("short_description", lang)) or self.descriptions.get(
-            ("short_description", ""), ""
-        )
-        return {"short_description": text}
+        return {"short_description": self.descriptions.get(("short_description", lang), "")}
 
     def _api_setMyName(self, params: dict[str, Any], chat: Chat | None) -> Any:
         return True

@@ -15,6 +15,7 @@ import pytest
 from bot.articles.model import Article, Extraction, ProvinceMention
 from bot.config import Settings
 from bot.replies import dispatch
+from bot.replies.browse import latest_header
 from bot.replies.inline import inline_answer, parse_offset
 from bot.replies.model import ChatContext, Target
 from bot.replies.views import repeats_title
@@ -75,7 +76,7 @@ async def save(services: Services, *articles: Article) -> list[int]:
     return [r.id for r in await services.writer.save_many(list(articles), NOW)]
 
 
-# --- 1. one tap to a summary -----------------------------------------------------------------
+# --- 1. one tap to a summary ------------------------------------------------------------------
 
 
 async def test_tomtat_with_the_number_joined_works_everywhere(services: Services) -> None:
@@ -99,7 +100,7 @@ async def test_start_payload_opens_an_article(services: Services) -> None:
     assert "Xin chào" in welcome
 
 
-# --- 2. the weekly summary on a non-empty archive ------------------------------------------------
+# --- 2. the weekly summary on a non-empty archive ---------------------------------------------
 
 
 async def test_weekly_summary_falls_back_to_the_latest_week_and_says_which(
@@ -120,7 +121,7 @@ async def test_weekly_summary_of_an_archive_without_dates_says_so(services: Serv
     assert "Kho có 1 bài dân vận nhưng chưa bài nào rõ ngày" in text
 
 
-# --- 4. junk, and articles nothing dates ----------------------------------------------------------
+# --- 4. junk, and articles nothing dates ------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -192,7 +193,7 @@ async def test_every_province_list_uses_that_order(services: Services) -> None:
     assert shown[:5] == ["An Giang", "Bắc Ninh", "Cà Mau", "Cao Bằng", "Cần Thơ"]
 
 
-# --- 7. counts that add up ------------------------------------------------------------------------
+# --- 7. counts that add up --------------------------------------------------------------------
 
 
 async def test_latest_header_says_what_is_listed(services: Services) -> None:
@@ -201,12 +202,15 @@ async def test_latest_header_says_what_is_listed(services: Services) -> None:
     text = visible(await say(services, "/moinhat 8"))
     assert text.startswith("5 tin mới nhất\nKho hiện chỉ có 5 bài dân vận.")
     assert text.count("/tomtat_") == 5
-    clamped = visible(await say(services, "/moinhat 50"))
-    assert "Bạn hỏi 50 bài; mỗi lần mình gửi tối đa 20 bài" in clamped
-    assert clamped.startswith("5 tin mới nhất")
+    fewer = visible(await say(services, "/moinhat 50"))
+    assert fewer.startswith("5 tin mới nhất\nKho hiện chỉ có 5 bài dân vận.")
+    assert latest_header(20, 20, 1500, explicit=True) == (
+        "<b>20 tin mới nhất</b>\n<i>Bạn hỏi 1.500 bài; mỗi lần mình gửi tối đa 20 bài, "
+        "bấm «Sau ▶» để xem tiếp.</i>"
+    )
 
 
-# --- 11. groups and channels are named as such -------------------------------------------------
+# --- 11. groups and channels are named as such ------------------------------------------------
 
 
 async def test_a_group_reads_nhom_nay(services: Services) -> None:
@@ -275,7 +279,7 @@ async def test_without_telegram_a_channel_cannot_be_checked(services: Services) 
     assert "chỉ làm được trong Telegram" in text
 
 
-# --- 12. text -------------------------------------------------------------------------------
+# --- 12. text ---------------------------------------------------------------------------------
 
 
 async def test_hue_is_now_the_city_and_ha_tay_is_understood(services: Services) -> None:
@@ -315,7 +319,7 @@ async def test_one_or_the_other_in_lists_and_in_the_summary(services: Services) 
     assert detail.startswith(f"#{a} · Tóm tắt") and "Chiều 25/4" in detail
 
 
-# --- inline mode ----------------------------------------------------------------------------
+# --- inline mode ------------------------------------------------------------------------------
 
 
 async def test_inline_answers_are_the_search_and_shareable(services: Services) -> None:
