@@ -102,19 +102,14 @@ def test_migration_files_import_days_as_undated(tmp_path: Path) -> None:
     """A database from before issue 13: an article that only the import day dated is
     undated after the upgrade, per-province lists included; dated ones keep their date."""
     from bot.store import schema
-    from bot.store.db import script_statements
+    from bot.store.db import _step
 
     path = tmp_path / "old.db"
     old = sqlite3.connect(path, isolation_level=None)
     before = schema.MIGRATIONS.index(schema._v7_undated_and_topics)  # every step before it
-    for version, step in enumerate(schema.MIGRATIONS[:before]):
+    for version in range(before):
         old.execute("BEGIN")
-        if isinstance(step, str):
-            for statement in script_statements(step):
-                old.execute(statement)
-        else:
-            step(old)
-        old.execute(f"PRAGMA user_version = {version + 1}")
+        _step(old, version)
         old.execute("COMMIT")
     stamp = "2026-11-23T03:00:00+00:00"
     for n, (event, sort) in enumerate([(None, "2026-11-23"), ("2024-04-25", "2024-04-25")], 1):

@@ -342,3 +342,24 @@ async def test_inline_answers_are_the_search_and_shareable(services: Services) -
     assert newest.results[0].id == f"a{ids[8]}"  # 10 September 2024, the latest date
     assert (await inline_answer("không có từ này đâu xyzq", "", "B", services)).results == ()
     assert parse_offset("abc") == 0 and parse_offset("999999") == 0
+
+
+def test_inline_queries_count_in_the_button_bucket() -> None:
+    from telegram import Update
+
+    from bot.telegram.flood import Kind
+    from bot.telegram.handlers import classify
+
+    update = Update.de_json(
+        {
+            "update_id": 1,
+            "inline_query": {
+                "id": "9",
+                "from": {"id": 77, "is_bot": False, "first_name": "Lan"},
+                "query": "dân vận",
+                "offset": "",
+            },
+        },
+        None,
+    )
+    assert classify(update, "DanVanBot") == (Kind.BUTTON, 77)
