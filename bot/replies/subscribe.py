@@ -349,6 +349,9 @@ async def caidat(args: str, ctx: ChatContext, services: Services) -> Reply:
     where = where_of(ctx)
     sub = await subscriptions.get(services.db, where.chat_id)
     if sub is None or not sub.active:
+        if member_of_group:  # no button a member may not press
+            return Reply.text(f"{where.noun} chưa đăng ký bản tin Dân vận hằng tuần.\n\n"
+                              f"<i>{ADMIN_ONLY}</i>")  # fmt: skip
         return not_subscribed(where)
     reply = await settings_reply(services, where, sub, edit=False)
     if member_of_group:

@@ -82,13 +82,18 @@ async def pressed_channel(
     chat_id = int(raw_id)
     if not await is_admin_of(context, chat_id, query.from_user.id):
         return True, None
-    titles: dict[int, str | None] = context.application.bot_data.setdefault("channel_titles", {})
-    if chat_id not in titles:
+    # (reference as people type it, title), asked once per channel and process.
+    known: dict[int, tuple[str, str | None]] = context.application.bot_data.setdefault(
+        "channel_names", {}
+    )
+    if chat_id not in known:
         try:
-            titles[chat_id] = (await context.bot.get_chat(chat_id)).title
+            chat = await context.bot.get_chat(chat_id)
+            known[chat_id] = (f"@{chat.username}" if chat.username else raw_id, chat.title)
         except TelegramError:
-            titles[chat_id] = None
-    return False, Target(raw_id, chat_id, titles[chat_id])
+            known[chat_id] = (raw_id, None)
+    ref, title = known[chat_id]
+    return False, Target(ref, chat_id, title)
 
 
 def _can_post(member: object) -> bool:

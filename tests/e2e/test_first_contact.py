@@ -192,6 +192,7 @@ async def test_making_the_bot_a_channel_admin_offers_the_digest(world: World) ->
     pressed = await owner.press(offer[0], "Đăng ký cho kênh")
     [confirmation] = pressed.new_messages
     assert "cho kênh «Kênh mới»" in confirmation.plain
+    assert "/caidat @kenh_moi_dv" in confirmation.plain  # as people type it, not the id
 
 
 # --- forum topics -----------------------------------------------------------------------------

@@ -215,6 +215,8 @@ async def test_latest_header_says_what_is_listed(services: Services) -> None:
 
 async def test_a_group_reads_nhom_nay(services: Services) -> None:
     assert "Nhóm này chưa đăng ký bản tin" in visible(await say(services, "/caidat", GROUP))
+    member = await say(services, "/caidat", replace(GROUP, is_chat_admin=False))
+    assert "Nhóm này chưa đăng ký bản tin" in visible(member) and not member.buttons
     assert "Nhóm này chưa đăng ký bản tin" in visible(await say(services, "/huy", GROUP))
     assert "Bạn chưa đăng ký bản tin" in visible(await say(services, "/caidat"))
 
