@@ -18,7 +18,7 @@ import feedparser
 from bot.sources.dates import from_struct_time, parse_feed_date
 from bot.sources.htmltext import html_to_text, plain_title, tidy
 from bot.store.articles import canonical_url
-from bot.text.normalize import fold
+from bot.text.normalize import clean_line, fold
 
 # An entry whose text is shorter than this is a teaser: the article page has the rest.
 TEASER_CHARS = 600
@@ -122,7 +122,7 @@ def _published(entry: Any) -> datetime | None:
 
 def to_entry(entry: Any) -> FeedEntry | None:
     """One feedparser entry -> FeedEntry, or None when nothing identifies it."""
-    title = plain_title(_first(entry, "title"))
+    title = clean_line(plain_title(_first(entry, "title")))
     link = _first(entry, "link") or None
     guid = _first(entry, "id", "guid") or None
     text = _entry_text(entry)
@@ -218,5 +218,5 @@ def parse_feed(
         notes.append(f"malformed but readable: {_bozo_text(result)}")
     if skipped:
         notes.append(f"{skipped} entries skipped (no title, link or guid, or repeated)")
-    feed_title = plain_title(str(result.feed.get("title", "") or ""))
+    feed_title = clean_line(plain_title(str(result.feed.get("title", "") or "")))
     return ParsedFeed(tuple(entries), feed_title, None, tuple(notes), skipped)
