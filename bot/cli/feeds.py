@@ -18,7 +18,6 @@ from typing import Any
 
 from bot.cli.startup import settings_for
 from bot.config import ConfigError, Settings
-from bot.replies._bootstrap import open_archive
 from bot.sources.ingest import SourceReport, run_round
 from bot.store import sources as source_store
 from bot.store.stats import Stats, collect, filtered_articles
@@ -97,6 +96,8 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 async def _stats(settings: Settings) -> Stats:
+    from bot.replies._bootstrap import open_archive
+
     services = await open_archive(settings)  # a first start fills an empty archive
     try:
         return await collect(services.db, services.clock())
@@ -105,6 +106,8 @@ async def _stats(settings: Settings) -> Stats:
 
 
 async def _filtered(settings: Settings, source: str, limit: int, as_json: bool) -> int:
+    from bot.replies._bootstrap import open_archive
+
     services = await open_archive(settings)
     try:
         found = await filtered_articles(services.db, source, limit=limit)
