@@ -14,6 +14,8 @@ from typing import Any
 from bot.articles.model import Extraction
 from bot.articles.pipeline import process
 from bot.config import load_settings
+from bot.replies.find import advice, notes_for
+from bot.replies.render import strip_tags
 from bot.sources.files import ArticleFileError, import_paths, read_article_file
 from bot.store.db import connect, open_sync
 from bot.store.search import search
@@ -124,9 +126,13 @@ async def _search(database: Path, query: str, limit: int, as_json: bool) -> int:
         return 0
     if not page.hits:
         print(f"Không tìm thấy bài nào cho «{query}».")
+        for line in advice(page):
+            print(strip_tags(line))
         return 0
     more = "+" if page.total_is_lower_bound else ""
-    print(f"{page.total}{more} kết quả cho «{query}»:")
+    print(f"{page.total}{more} kết quả cho «{query}», mới nhất trước:")
+    for line in notes_for(page):
+        print(strip_tags(line))
     for hit in page.hits:
         a = hit.article
         print(f"#{a.id}  {a.title}  [{a.event_date or ''}] ({a.source})")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from bot.store import index
+
 Migration = str | Callable[[sqlite3.Connection], None]
 
 _V1_INITIAL = """
@@ -198,12 +200,47 @@ _V5_SOURCE_KIND = """
         ALTER TABLE sources ADD COLUMN kind TEXT NOT NULL DEFAULT 'feed';
 """
 
+
+def _v6_index_in_date_order(db: sqlite3.Connection) -> None:
+    """v6: both search indexes keyed by date (index.search_key) instead of article id, so
+    that search walks matches newest-first in FTS5's fast ascending order and stops early;
+    ``search_keys`` remembers the key each article was indexed under. Rows go in ascending
+    key order (the articles_sort index walked backwards): FTS5 starts a new segment
+    whenever a rowid is not above the previous one."""
+    db.create_function("search_key", 2, index.search_key, deterministic=True)
+    statements = [
+        "CREATE TABLE search_keys (article_id INTEGER PRIMARY KEY, key INTEGER NOT NULL)",
+        "INSERT INTO search_keys(article_id, key) SELECT id, search_key(sort_date, id)"
+        " FROM articles",
+        "DROP TABLE article_fts",
+        "DROP TABLE article_exact",
+        "CREATE VIRTUAL TABLE article_fts USING fts5("
+        " title, body, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2')",
+        "CREATE VIRTUAL TABLE article_exact USING fts5("
+        " text, content='', columnsize=0, detail=none, tokenize='unicode61 remove_diacritics 0')",
+        "INSERT INTO article_fts(rowid, title, body)"
+        " SELECT k.key, replace(replace(a.title, 'đ', 'd'), 'Đ', 'D'),"
+        " replace(replace(a.body, 'đ', 'd'), 'Đ', 'D')"
+        " FROM articles a JOIN search_keys k ON k.article_id = a.id"
+        " ORDER BY a.sort_date DESC, a.id DESC",
+        "INSERT INTO article_exact(rowid, text)"
+        " SELECT k.key, a.title || char(10) || a.body"
+        " FROM articles a JOIN search_keys k ON k.article_id = a.id"
+        " ORDER BY a.sort_date DESC, a.id DESC",
+        "INSERT INTO article_fts(article_fts) VALUES ('optimize')",
+        "INSERT INTO article_exact(article_exact) VALUES ('optimize')",
+    ]
+    for sql in statements:
+        db.execute(sql).close()
+
+
 MIGRATIONS: list[Migration] = [
     _V1_INITIAL,
     _V2_UNITS_AND_COUNTS,
     _V3_SOURCE_ADMIN_PAUSE,
     _V4_INDEX_WITHOUT_TELEX,
     _V5_SOURCE_KIND,
+    _v6_index_in_date_order,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,44 +1,59 @@
-"""Full-text search over the archive: with or without diacritics, exact spellings first.
+"""Full-text search over the archive: newest first, exact spellings and whole phrases first.
 
-How a query runs:
+A search is one call on the database thread (:func:`search`): a /tim waits on one round
+trip, not one per query. How it runs (``search_sync``):
 
-1. The user's text is normalised (NFC) and cut into word tokens; nothing else of it reaches
-   FTS5, and every token is quoted, so ``"``, ``NEAR(``, ``*``, ``-``, ``NOT`` are just words.
-2. Every folded token must match (``xoa doi`` finds "xoá đói" and "xóa đói"). FTS5 walks the
-   index newest-first and stops after ``CANDIDATES`` matches: well under a millisecond even
-   for "dân vận", which is in nearly every article.
-3. The candidates are ranked by what a reader means: all words in the title, the exact
-   spelling typed (the exact index: "Đảng" ranks above "đang"), the words side by side; then
-   newer first. Each signal is one more index query limited to the candidates' rowid range.
-   bm25 is not used: it computes document frequencies over every match, which costs
-   hundreds of milliseconds for common words at 100,000 articles.
-4. Snippets are cut from the original text at the positions found in the folded text
-   (folding keeps offsets), escaped, with the hits in ``<b>``.
+1. The query becomes MATCH expressions (search_query.py): every word must match, with or
+   without diacritics; ``-word`` excludes.
+2. FTS5 walks the folding index in rowid order, which is date order (index.search_key),
+   and stops after ``CANDIDATES`` matches: well under a millisecond even for "dân vận",
+   which is in nearly every article. bm25 is not used: it computes document frequencies
+   over every match, hundreds of milliseconds for common words at 100,000 articles.
+3. The candidates are ordered: spelled as typed ("Đảng", not "đang") first, then the words
+   side by side, then by date. Those two checks are index queries limited to a window of
+   candidates, newest first, widened only until the page is decided: a check never walks
+   the index between candidates that are far apart (a rare phrase at a million articles).
+4. The page's articles and snippets are read in the same call.
 """
 
 from __future__ import annotations
 
 import html
-import re
-from dataclasses import dataclass
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal, TypeVar, cast
 
 import aiosqlite
 
 from bot.articles.model import StoredArticle
 from bot.store import articles as article_store
 from bot.store import index
-from bot.text.normalize import clean_nfc, fold, tone_variants, words
+from bot.store.search_query import (
+    ParsedQuery,
+    parse_query,
+    spelling_match,
+    split_query,
+    word_match,
+)
+from bot.store.snippets import SNIPPET_CHARS, Snippet, snippet
 
 CANDIDATES = 300
-MAX_TOKENS = 12
-MAX_TOKEN_CHARS = 40
-SNIPPET_CHARS = 160
+EXCLUSION_WALKS = 4
+FIRST_WINDOW = 16
+MAX_LIMIT = 50
+
+Problem = Literal["no_words", "only_excluded"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class SearchHit:
     article: StoredArticle
     snippet_html: str  # escaped text with <b>…</b> around the hits; safe for Telegram HTML
+    spelled: bool = True  # every word typed with diacritics is spelled that way here
+    together: bool = True  # the words stand side by side here (always, for one word)
+    forms: tuple[str, ...] = ()  # the hit words as this article spells them (from the snippet)
 
 
 @dataclass(frozen=True)
@@ -48,166 +63,242 @@ class SearchPage:
     total: int  # number of matches (a lower bound when total_is_lower_bound)
     total_is_lower_bound: bool
     offset: int
+    parsed: ParsedQuery | None = None
+    problem: Problem | None = None  # why nothing was searched
+    search_id: int | None = None  # the saved search (for page buttons), when asked for
+    # Set when they say something (see find.py for how they are told):
+    spelled_total: int | None = None  # matches spelled as typed, when all were checked
+    never_spelled: tuple[str, ...] = ()  # marked words no article spells that way
+    absent: tuple[str, ...] = ()  # words no article has (an empty first page)
+    all_excluded: bool = False  # there were matches, each with an excluded word
 
 
-@dataclass(frozen=True)
-class ParsedQuery:
-    tokens: tuple[str, ...]  # as typed (NFC)
-    folded: tuple[str, ...]
-    match: str  # every word, in title or body, with or without diacritics: what a row must match
-    title_match: str  # every word in the title
-    exact_match: str | None  # every word spelled as typed (only when typed with diacritics)
-    phrase_match: str | None  # the words side by side (only for several words)
+# --- running on the database thread ---------------------------------------------------------
 
 
-def _quote(token: str) -> str:
-    return '"' + token.replace('"', '""') + '"'
+async def on_db_thread(db: aiosqlite.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
+    """``fn(connection)`` as one call on the aiosqlite connection's own thread (its
+    ``_execute``, which every ``execute`` goes through): many statements, one await."""
+
+    def call() -> T:
+        return fn(db._conn)
+
+    return cast(T, await db._execute(call))  # type: ignore[no-untyped-call]
 
 
-def parse_query(query: str) -> ParsedQuery | None:
-    """Turn user text into safe MATCH expressions; None when it has no searchable word."""
-    text = clean_nfc(query[:2000])
-    tokens = tuple(t.strip("_") for t in words(text) if t.strip("_") and len(t) <= MAX_TOKEN_CHARS)[
-        :MAX_TOKENS
-    ]
-    if not tokens:
-        return None
-    folded = tuple(fold(t).lower() for t in tokens)
-    # Each word goes to the tokenizer as the index took it (index_form), so both sides agree.
-    every = " AND ".join(_quote(index.index_form(t)) for t in tokens)
-    # Exact spelling counts only for the words typed with diacritics: "dan van khéo" asks
-    # for "khéo" exactly and leaves "dan", "van" to folding. "hoà" and "hòa" are one spelling.
-    marked = [t for t, f in zip(tokens, folded, strict=True) if t.lower() != f]
-    exact = " AND ".join(
-        "(" + " OR ".join(_quote(v) for v in tone_variants(t)) + ")" for t in marked
-    )
-    return ParsedQuery(
-        tokens=tokens,
-        folded=folded,
-        match=f"{{title body}} : ({every})",
-        title_match=f"{{title}} : ({every})",
-        exact_match=exact or None,
-        phrase_match=f"{{title body}} : {_quote(' '.join(index.index_form(t) for t in tokens))}"
-        if len(tokens) > 1
-        else None,
-    )
-
-
-# What each signal adds to a candidate's score (newer wins ties).
-_WEIGHTS = {"title": 4, "exact": 2, "phrase": 1}
-
-
-async def _newest_rowids(db: aiosqlite.Connection, match: str, limit: int) -> list[int]:
-    sql = (
-        f"SELECT rowid FROM {index.FOLDED} WHERE {index.FOLDED} MATCH ? ORDER BY rowid DESC LIMIT ?"
-    )
-    async with db.execute(sql, (match, limit)) as cur:
-        return [int(r[0]) for r in await cur.fetchall()]
-
-
-async def _rowids_from(db: aiosqlite.Connection, table: str, match: str, low: int) -> set[int]:
-    # No ORDER BY: with one, FTS5 walks the whole index downwards when nothing matches
-    # (27 ms at 100,000 articles); without it the rowid bound is a seek (0.5 ms).
-    sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid >= ?"
-    async with db.execute(sql, (match, low)) as cur:
-        return {int(r[0]) for r in await cur.fetchall()}
-
-
-async def candidate_ids(db: aiosqlite.Connection, parsed: ParsedQuery) -> tuple[list[int], bool]:
-    """Ids of the best matches among the newest ``CANDIDATES``, best first; and whether
-    there were more matches than that."""
-    ids = await _newest_rowids(db, parsed.match, CANDIDATES + 1)
-    more = len(ids) > CANDIDATES
-    ids = ids[:CANDIDATES]
-    if len(ids) <= 1:
-        return ids, more
-    low = ids[-1]
-    score = dict.fromkeys(ids, 0)
-    signals = {
-        "title": (index.FOLDED, parsed.title_match),
-        "exact": (index.EXACT, parsed.exact_match),
-        "phrase": (index.FOLDED, parsed.phrase_match),
-    }
-    for name, (table, match) in signals.items():
-        if match is None:
-            continue
-        for rowid in await _rowids_from(db, table, match, low):
-            if rowid in score:
-                score[rowid] += _WEIGHTS[name]
-    return sorted(ids, key=lambda i: (-score[i], -i)), more
+def _reading(conn: sqlite3.Connection, fn: Callable[[], T]) -> T:
+    """``fn()`` in one read transaction (one snapshot, one WAL read lock), or inside the
+    transaction already open on the connection."""
+    if conn.in_transaction:
+        return fn()
+    conn.execute("BEGIN").close()
+    try:
+        return fn()
+    finally:
+        conn.execute("COMMIT").close()
 
 
 async def search(
-    db: aiosqlite.Connection, query: str, *, limit: int = 5, offset: int = 0
+    db: aiosqlite.Connection, query: str, *, limit: int = 5, offset: int = 0, saved: bool = False
 ) -> SearchPage:
-    """Articles matching ``query`` with or without diacritics, best first. Never raises on
-    user input: an empty or odd query gives an empty page."""
-    limit = max(1, min(limit, 50))
+    """Articles matching ``query``, best first (see the module docstring). Never raises on
+    user input. ``saved``: also look up the id under which the query was saved."""
+    return await on_db_thread(
+        db, lambda conn: search_sync(conn, query, limit=limit, offset=offset, saved=saved)
+    )
+
+
+async def search_saved(
+    db: aiosqlite.Connection, search_id: int, *, limit: int = 5, offset: int = 0
+) -> SearchPage | None:
+    """A page of a saved search (a button press); None when there is no such search."""
+
+    def run(conn: sqlite3.Connection) -> SearchPage | None:
+        row = conn.execute("SELECT query FROM searches WHERE id = ?", (search_id,)).fetchone()
+        if row is None:
+            return None
+        page = search_sync(conn, str(row[0]), limit=limit, offset=offset)
+        return _with(page, search_id=search_id)
+
+    return await on_db_thread(db, run)
+
+
+def _with(page: SearchPage, **changes: Any) -> SearchPage:
+    return replace(page, **changes)
+
+
+# --- the search ------------------------------------------------------------------------------
+
+
+def search_sync(
+    conn: sqlite3.Connection, query: str, *, limit: int = 5, offset: int = 0, saved: bool = False
+) -> SearchPage:
+    limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, offset)
+    return _reading(conn, lambda: _search(conn, query, limit, offset, saved))
+
+
+def _search(
+    conn: sqlite3.Connection, query: str, limit: int, offset: int, saved: bool
+) -> SearchPage:
+    search_id = _saved_id(conn, query) if saved else None
     parsed = parse_query(query)
     if parsed is None:
-        return SearchPage(query, [], 0, False, offset)
-    ids, more = await candidate_ids(db, parsed)
-    page_ids = ids[offset : offset + limit]
-    found = await article_store.get_many(db, page_ids)
-    texts = await article_store.bodies(db, page_ids)
+        _, excluded = split_query(query)
+        problem: Problem = "only_excluded" if excluded else "no_words"
+        return SearchPage(query, [], 0, False, offset, None, problem, search_id)
+    pool, more = _candidates(conn, parsed)
+    ranked = _rank(conn, parsed, pool, offset + limit)
+    hits = _hits(conn, parsed, ranked.order[offset : offset + limit], ranked)
+    page = SearchPage(
+        query,
+        hits,
+        len(pool),
+        more,
+        offset,
+        parsed,
+        search_id=search_id,
+        spelled_total=ranked.spelled_total,
+    )
+    return _explain(conn, page, parsed)
+
+
+def _saved_id(conn: sqlite3.Connection, query: str) -> int | None:
+    row = conn.execute("SELECT id FROM searches WHERE query = ?", (query,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def _candidates(conn: sqlite3.Connection, parsed: ParsedQuery) -> tuple[list[int], bool]:
+    """The newest ``CANDIDATES`` matches (keys) and whether there are more. Exclusions by
+    spelling are checked on what the walk found, and the walk goes on for what they took
+    out, up to ``EXCLUSION_WALKS`` times."""
+    pool: list[int] = []
+    after = 0  # every key is above 0
+    for _ in range(EXCLUSION_WALKS):
+        wanted = CANDIDATES + 1 - len(pool)
+        found = _walk(conn, parsed.match, wanted, after)
+        if parsed.exact_excluded and found:
+            dropped = _keys_in(conn, index.EXACT, parsed.exact_excluded, found[0], found[-1])
+            pool += (k for k in found if k not in dropped)
+        else:
+            pool += found
+        if len(found) < wanted or len(pool) > CANDIDATES:
+            return pool[:CANDIDATES], len(pool) > CANDIDATES
+        after = found[-1]
+    return pool, True
+
+
+def _walk(conn: sqlite3.Connection, match: str, limit: int, after: int) -> list[int]:
+    """Keys of the first ``limit`` matches after key ``after``, newest first."""
+    sql = (
+        f"SELECT rowid FROM {index.FOLDED} WHERE {index.FOLDED} MATCH ? AND rowid > ?"
+        " ORDER BY rowid LIMIT ?"
+    )
+    return [int(r[0]) for r in conn.execute(sql, (match, after, limit))]
+
+
+def _keys_in(conn: sqlite3.Connection, table: str, match: str, low: int, high: int) -> set[int]:
+    sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid BETWEEN ? AND ?"
+    return {int(r[0]) for r in conn.execute(sql, (match, low, high))}
+
+
+def _occurs(conn: sqlite3.Connection, table: str, match: str) -> bool:
+    sql = f"SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT 1"
+    return conn.execute(sql, (match,)).fetchone() is not None
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    order: list[int]  # keys, best first; complete up to the page asked for
+    spelled: set[int] | None  # the checked keys spelled as typed (None: nothing to check)
+    together: set[int] | None  # the checked keys with the words side by side
+    spelled_total: int | None  # when every candidate was checked
+
+    def flags(self, key: int) -> tuple[bool, bool]:
+        return (
+            self.spelled is None or key in self.spelled,
+            self.together is None or key in self.together,
+        )
+
+
+def _rank(conn: sqlite3.Connection, parsed: ParsedQuery, pool: list[int], need: int) -> _Ranked:
+    """Spelled as typed, then side by side, then newest. The checks run on windows of
+    candidates, newest first, each window four times the last, until ``need`` candidates
+    pass both (the page is then decided) or every candidate was checked."""
+    spelled: set[int] | None = set() if parsed.exact_match else None
+    together: set[int] | None = set() if parsed.phrase_match else None
+    if spelled is None and together is None:
+        return _Ranked(pool, None, None, len(pool))
+    best: list[int] = []  # pass both checks, newest first
+    done, size = 0, max(FIRST_WINDOW, need)
+    while done < len(pool) and len(best) < need:
+        window = pool[done : done + size]
+        low, high = window[0], window[-1]
+        if spelled is not None:
+            spelled |= _keys_in(conn, index.EXACT, str(parsed.exact_match), low, high)
+            window = [k for k in window if k in spelled]
+        if together is not None:
+            together |= _keys_in(conn, index.FOLDED, str(parsed.phrase_match), low, high)
+            window = [k for k in window if k in together]
+        best += window
+        done += size
+        size *= 4
+    if done < len(pool):
+        return _Ranked(best, spelled, together, None)
+    # Every candidate checked: the rest of the order, group by group.
+    first = set(best)
+    rest = [k for k in pool if k not in first]
+    if spelled is None:
+        order = best + rest  # typed without diacritics: the rest are apart
+        spelled_total = len(pool)
+    else:
+        right = [k for k in rest if k in spelled]  # spelled, apart
+        wrong = [k for k in rest if k not in spelled]
+        if together is not None:
+            wrong = [k for k in wrong if k in together] + [k for k in wrong if k not in together]
+        order = best + right + wrong
+        spelled_total = len(pool) - len(wrong)
+    return _Ranked(order, spelled, together, spelled_total)
+
+
+def _hits(
+    conn: sqlite3.Connection,
+    parsed: ParsedQuery,
+    keys: Sequence[int],
+    ranked: _Ranked,
+) -> list[SearchHit]:
+    ids = [index.article_id(k) for k in keys]
+    flag_of = {index.article_id(k): ranked.flags(k) for k in keys}
+    found = article_store.get_many_sync(conn, ids)
+    marks = ",".join("?" * len(ids))
+    texts = dict(conn.execute(f"SELECT id, body FROM articles WHERE id IN ({marks})", ids))
+    folded = parsed.folded
     hits = []
     for article in found:
-        body = texts.get(article.id, "")
-        hits.append(
-            SearchHit(
-                article,
-                snippet(body, parsed.folded) or html.escape(article.summary[:SNIPPET_CHARS]),
-            )
+        cut = snippet(str(texts.get(article.id, "")), folded)
+        if not cut.html:  # the words are in the title only
+            cut = Snippet(snippet(article.summary, folded).html or _summary(article), ())
+        spelled, together = flag_of[article.id]
+        hits.append(SearchHit(article, cut.html, spelled, together, cut.forms))
+    return hits
+
+
+def _summary(article: StoredArticle) -> str:
+    return html.escape(article.summary[:SNIPPET_CHARS])
+
+
+def _explain(conn: sqlite3.Connection, page: SearchPage, parsed: ParsedQuery) -> SearchPage:
+    """The facts a reply needs to say why a page looks as it does (index lookups that stop
+    at the first row, run only when they have something to say)."""
+    changes: dict[str, Any] = {}
+    unspelled_shown = any(not h.spelled for h in page.hits)
+    if parsed.marked and (unspelled_shown or not page.hits):
+        changes["never_spelled"] = tuple(
+            w for w in parsed.marked if not _occurs(conn, index.EXACT, spelling_match(w))
         )
-    return SearchPage(query, hits, len(ids), more, offset)
-
-
-def snippet(text: str, folded_tokens: tuple[str, ...], width: int = SNIPPET_CHARS) -> str:
-    """An escaped excerpt of ``text`` around the first hit, every hit wrapped in <b>."""
-    # Most hits are in the lead: fold (the costly part) a head first, the rest if needed.
-    head = text[:1200]
-    for part in (head, text) if len(text) > len(head) else (text,):
-        found = _snippet(part, folded_tokens, width)
-        if found:
-            return found
-    return ""
-
-
-def _snippet(text: str, folded_tokens: tuple[str, ...], width: int) -> str:
-    folded_text = fold(text)
-    if len(folded_text) != len(text):  # alignment lost (exotic characters): no highlight
-        return ""
-    tokens = [t for t in folded_tokens if t]
-    if not tokens:
-        return ""
-    # Highlight the phrase where the words stand together, else every word.
-    phrase_rx = re.compile(r"(?<!\w)" + r"\W+".join(re.escape(t) for t in tokens) + r"(?!\w)")
-    words_rx = re.compile(
-        r"(?<!\w)(?:"
-        + "|".join(re.escape(t) for t in sorted(set(tokens), key=len, reverse=True))
-        + r")(?!\w)"
-    )
-    first = phrase_rx.search(folded_text) if len(tokens) > 1 else None
-    rx = phrase_rx if first else words_rx
-    first = first or words_rx.search(folded_text)
-    if first is None:
-        return ""
-    at = first.start()
-    start = max(0, at - width // 3)
-    end = min(len(text), start + width)
-    if start > 0:
-        space = text.find(" ", start)
-        start = space + 1 if 0 <= space < at else start
-    if end < len(text):
-        space = text.rfind(" ", at, end)
-        end = space if space > at else end
-    out: list[str] = ["…" if start > 0 else ""]
-    pos = start
-    for m in rx.finditer(folded_text, start, end):
-        out.append(html.escape(text[pos : m.start()]))
-        out.append("<b>" + html.escape(text[m.start() : m.end()]) + "</b>")
-        pos = m.end()
-    out.append(html.escape(text[pos:end]))
-    out.append("…" if end < len(text) else "")
-    return " ".join("".join(out).split("\n")).replace("  ", " ")
+    if not page.hits and page.offset == 0:
+        absent = tuple(w for w in parsed.words if not _occurs(conn, index.FOLDED, word_match(w)))
+        changes["absent"] = absent
+        if not absent and parsed.excluded:
+            changes["all_excluded"] = _occurs(conn, index.FOLDED, parsed.every)
+    return _with(page, **changes) if changes else page

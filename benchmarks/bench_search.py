@@ -1,0 +1,165 @@
+"""Search latency per query kind on a large archive, and aiosqlite round trips per /tim.
+
+    .venv/bin/python -m benchmarks.bench_search --articles 1000000 --db /var/tmp/bench-1m.db
+
+Builds the archive once at ``--db`` (benchmarks/archive.py: generated articles, the real
+bulk save; a million take ~6 GB and ~15 minutes, delete the file when done) and reuses it.
+Then times the same ``search()`` that /tim uses, on the aiosqlite connection the bot uses,
+for each query kind, against a ``LIKE '%…%'`` scan in the same run (the reference: what a
+search without an index costs), and counts the calls that cross to the database thread for
+a whole /tim and a page button, through the same dispatch as Telegram. Prints a table; not a
+test. Runs unchanged against an older checkout (``PYTHONPATH=old-tree``) for "before".
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from benchmarks.archive import article_count, build
+from benchmarks.bench_core import pct
+from benchmarks.corpus import RARE
+from bot.config import Settings
+from bot.replies import dispatch
+from bot.replies.model import ChatContext
+from bot.services import Services
+from bot.store.db import connect
+from bot.store.search import search
+
+# (kind, query, LIKE pattern that finds the same text without an index)
+QUERIES = [
+    ("rare phrase", RARE, RARE),
+    ("province", "Cao Bằng", "Cao Bằng"),
+    ("dân vận (everywhere)", "dân vận", "dân vận"),
+    ("no diacritics", "dan van khéo", "Dân vận khéo"),
+    ("two common words", "nông thôn mới", "nông thôn mới"),
+    ("exclusion", "dân vận -khéo", "dân vận"),
+    ("approximate (văn for vận)", "dân văn", "dân vận"),
+    ("rare word, wrong mark", "Tùm mật óng", "Tùm"),
+    ("no match", "xyzzy dân vận", "xyzzy"),
+]
+NOW = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)
+
+
+async def timed(fn: Callable[[], Awaitable[Any]], runs: int) -> list[float]:
+    await fn()  # warm the page cache
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        await fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
+async def like_scan(db: aiosqlite.Connection, pattern: str) -> None:
+    like = f"%{pattern}%"
+    sql = (
+        "SELECT id FROM articles WHERE title LIKE ? OR body LIKE ? ORDER BY sort_date DESC LIMIT 5"
+    )
+    async with db.execute(sql, (like, like)) as cur:
+        await cur.fetchall()
+
+
+async def search_rows(path: Path, runs: int, like_runs: int) -> list[tuple[Any, ...]]:
+    db = await connect(path)
+    rows = []
+    try:
+        for kind, query, pattern in QUERIES:
+            page = await search(db, query)
+            times = await timed(lambda q=query: search(db, q), runs)  # type: ignore[misc]
+            like = await timed(lambda p=pattern: like_scan(db, p), like_runs)  # type: ignore[misc]
+            total = f"{page.total}{'+' if page.total_is_lower_bound else ''}"
+            p50, p95, like50 = statistics.median(times), pct(times, 0.95), statistics.median(like)
+            rows.append((kind, query, p50, p95, total, like50, like50 / p50))
+    finally:
+        await db.close()
+    return rows
+
+
+class Counter:
+    """Counts the calls an aiosqlite connection sends to its thread."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.calls = 0
+        original = db._execute
+
+        async def counted(fn: Any, *args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return await original(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+
+        db._execute = counted  # type: ignore[method-assign]
+
+
+async def round_trips(path: Path, runs: int) -> list[tuple[str, int, float, float]]:
+    """Calls to the database thread and latency of a whole /tim and a page button."""
+    services = await Services.open(Settings(database=path), clock=lambda: NOW)
+    ctx = ChatContext(chat_id=1, user_id=1, bot_username="DanVanBot")
+    counter = Counter(services.db)
+    rows = []
+    try:
+        first = await dispatch.handle_text("/tim dân vận khéo", ctx, services)
+        assert first is not None
+        data = next((b.data for row in first.buttons for b in row if b.data), None)
+        cases: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
+            ("/tim dân vận khéo", lambda: dispatch.handle_text("/tim dân vận khéo", ctx, services)),
+            ("/tim (rare phrase)", lambda: dispatch.handle_text(f"/tim {RARE}", ctx, services)),
+        ]
+        if data:
+            cases.append(
+                ("button Sau ▶", lambda: dispatch.handle_callback(str(data), ctx, services))
+            )
+        for label, call in cases:
+            before = counter.calls
+            await call()
+            calls = counter.calls - before
+            times = await timed(call, runs)
+            rows.append((label, calls, statistics.median(times), pct(times, 0.95)))
+    finally:
+        await services.close()
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--db", type=Path, required=True, help="archive path (built if absent)")
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--like-runs", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    spent = build(args.db, args.articles, workers=args.workers)
+    if spent:
+        print(f"built {args.articles:,} articles in {spent:.0f} s ({args.db})", file=sys.stderr)
+    have = article_count(args.db)
+    rows = asyncio.run(search_rows(args.db, args.runs, args.like_runs))
+    trips = asyncio.run(round_trips(args.db, max(20, args.runs // 5)))
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    size = args.db.stat().st_size / 1e9
+    print(f"\nsearch at {have:,} articles ({size:.2f} GB), {args.runs} runs per query")
+    print(f"(load average {load} on {os.cpu_count()} CPUs: other work shares the machine)")
+    print("\n| query kind | query | p50 ms | p95 ms | matches | LIKE scan p50 ms | LIKE/search |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for kind, query, p50, p95, total, like, ratio in rows:
+        print(f"| {kind} | `{query[:28]}` | {p50:.2f} | {p95:.2f} | {total} | {like:,.0f} "
+              f"| {ratio:,.0f}x |")  # fmt: skip
+    print("\n| in the bot | calls to the database thread | p50 ms | p95 ms |")
+    print("|---|---:|---:|---:|")
+    for label, calls, p50, p95 in trips:
+        print(f"| {label} | {calls} | {p50:.2f} | {p95:.2f} |")
+    worst = max(rows, key=lambda r: r[3])
+    print(f"\nworst search p95: {worst[0]} {worst[3]:.2f} ms (target <= 5 ms at 1,000,000)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
