@@ -66,9 +66,18 @@ def results_text(page: SearchPage, page_index: int, shortened: bool = False) -> 
     shown = esc(truncate(page.query, 80))
     if not page.hits:
         if page_index > 0 and page.problem is None:
+            if page.total_is_lower_bound:
+                return (
+                    f"Mình chỉ xếp {page.total} bài mới nhất có “{shown}”. "
+                    "Hãy thêm từ để thu hẹp, ví dụ tên tỉnh."
+                )
             return f"Không còn kết quả nào cho “{shown}” ở trang này."
         return "\n".join([f"Không tìm thấy bài nào cho “{shown}”.", *advice(page)])
-    total = f"{page.total}+" if page.total_is_lower_bound else str(page.total)
+    total = str(page.total)
+    if page.total_is_lower_bound:
+        total += "+"
+    elif page.total_is_estimate:  # not every candidate was checked for every word
+        total = f"khoảng {total}"
     first = page.offset + 1
     last = page.offset + len(page.hits)
     header = f"<b>Kết quả cho “{shown}”</b>\n{first}–{last} trong {total} bài, mới nhất trước"

@@ -206,7 +206,7 @@ def _v6_index_in_date_order(db: sqlite3.Connection) -> None:
     that search walks matches newest-first in FTS5's fast ascending order and stops early;
     ``search_keys`` remembers the key each article was indexed under. Rows go in ascending
     key order (the articles_sort index walked backwards): FTS5 starts a new segment
-    whenever a rowid is not above the previous one."""
+    whenever a rowid is not above the previous one. ~27 s per 100,000 articles."""
     db.create_function("search_key", 2, index.search_key, deterministic=True)
     statements = [
         "CREATE TABLE search_keys (article_id INTEGER PRIMARY KEY, key INTEGER NOT NULL)",
@@ -218,6 +218,10 @@ def _v6_index_in_date_order(db: sqlite3.Connection) -> None:
         " title, body, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2')",
         "CREATE VIRTUAL TABLE article_exact USING fts5("
         " text, content='', columnsize=0, detail=none, tokenize='unicode61 remove_diacritics 0')",
+        # Leaf pages of 1,000 bytes instead of 4,050: without positions a page holds ~2,000
+        # rowids, and a seek to a candidate decodes the page up to it (spelling checks got
+        # 2.4x faster; the index is 1 % larger).
+        "INSERT INTO article_exact(article_exact, rank) VALUES ('pgsz', 1000)",
         "INSERT INTO article_fts(rowid, title, body)"
         " SELECT k.key, replace(replace(a.title, 'đ', 'd'), 'Đ', 'D'),"
         " replace(replace(a.body, 'đ', 'd'), 'Đ', 'D')"

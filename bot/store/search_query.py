@@ -13,6 +13,7 @@ not drop every article that says "báo cáo".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.store import index
@@ -34,6 +35,7 @@ class ParsedQuery:
     exact_match: str | None  # exact index: every marked word as spelled
     phrase_match: str | None  # folding index: the words side by side (several words only)
     exact_excluded: str | None  # exact index: the exclusions typed with diacritics
+    folded_excluded: tuple[tuple[str, ...], ...] = ()  # the exclusions in ``match``
 
     @property
     def folded(self) -> tuple[str, ...]:
@@ -63,6 +65,14 @@ def _all(terms: list[str]) -> str:
     return "(" + " AND ".join(terms) + ")"
 
 
+def folded_match(words: Sequence[str], excluded: Sequence[Sequence[str]] = ()) -> str:
+    """Folding index: every one of ``words``, no group of ``excluded`` complete."""
+    match = _all([word_match(w) for w in words])
+    for group in excluded:
+        match = f"({match} NOT {_all([word_match(w) for w in group])})"
+    return match
+
+
 def split_query(text: str) -> tuple[list[str], list[list[str]]]:
     """Words to find and groups of words to exclude, as typed."""
     found: list[str] = []
@@ -84,20 +94,17 @@ def parse_query(text: str) -> ParsedQuery | None:
     found, excluded = split_query(text)
     if not found:
         return None
-    every = _all([word_match(w) for w in found])
-    match = every
     by_spelling = [g for g in excluded if any(is_marked(w) for w in g)]
-    for group in excluded:
-        if group not in by_spelling:
-            match = f"({match} NOT {_all([word_match(w) for w in group])})"
+    unmarked = tuple(tuple(g) for g in excluded if g not in by_spelling)
     marked = tuple(dict.fromkeys(w for w in found if is_marked(w)))
     exact_excluded = " OR ".join(_all([spelling_match(w) for w in g]) for g in by_spelling)
     return ParsedQuery(
         words=tuple(found),
         excluded=tuple(tuple(g) for g in excluded),
         marked=marked,
-        match=match,
-        every=every,
+        match=folded_match(found, unmarked),
+        every=folded_match(found),
+        folded_excluded=unmarked,
         exact_match=_all([spelling_match(w) for w in marked]) if marked else None,
         phrase_match=_quote(" ".join(index.index_form(w) for w in found))
         if len(found) > 1

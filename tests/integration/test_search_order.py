@@ -329,9 +329,9 @@ def test_one_window_of_checks_suffices_for_a_first_page(
     windows: list[tuple[int, int]] = []
     original = search_module._keys_in
 
-    def spy(c: sqlite3.Connection, table: str, match: str, low: int, high: int) -> set[int]:
-        windows.append((low, high))
-        return original(c, table, match, low, high)
+    def spy(c: sqlite3.Connection, table: str, match: str, keys: Sequence[int]) -> set[int]:
+        windows.append((keys[0], keys[-1]))
+        return original(c, table, match, keys)
 
     monkeypatch.setattr(search_module, "_keys_in", spy)
     page = search_module.search_sync(conn, "dân vận khéo", limit=5)
@@ -340,3 +340,26 @@ def test_one_window_of_checks_suffices_for_a_first_page(
     low, high = windows[0]
     assert index.article_id(low) == 199 and index.article_id(high) == 199 - 15
     conn.close()
+
+
+async def test_a_walk_on_the_rarer_words_still_shows_only_full_matches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With three words or more, the walk asks for the rarer ones and the checks of each
+    page for the rest: what is shown matches every word, and the total is an estimate
+    until every candidate was checked."""
+    monkeypatch.setattr(search_module, "COMMON", 35)  # "dân", "vận" common; "Nà", "Tùm" not
+    texts = [article(i, f"Công tác dân vận lần {i}.", event="2024-01-01") for i in range(1, 41)]
+    for i in range(41, 71):  # 30 with "Nà Tùm"; every sixth has no "vận"
+        body = f"Nuôi ong ở Nà Tùm, {'dân' if i % 6 == 0 else 'dân vận'} lần {i}."
+        texts.append(article(i, body, event=f"2025-01-{i - 40:02d}"))
+    async with opened(tmp_path, texts) as adb:
+        first = await search(adb, "Nà Tùm dân vận", limit=5)
+        assert first.total == 30 and first.total_is_estimate
+        seen = []
+        for offset in range(0, 30, 5):
+            page = await search(adb, "Nà Tùm dân vận", limit=5, offset=offset)
+            seen += [int(h.article.source[1:]) for h in page.hits]
+        assert seen == [i for i in range(70, 40, -1) if i % 6 != 0]
+        last = await search(adb, "Nà Tùm dân vận", limit=50)
+        assert last.total == 25 and not last.total_is_estimate

@@ -112,9 +112,15 @@ async def test_a_common_word_alone_gets_a_hint_when_it_matches_a_lot(services: S
     assert "hầu hết" not in await tim(services, "ở")  # two matches: nothing to narrow
     many = [make_article(100 + n, f"Tin {n} ở xã và phường") for n in range(301)]
     save_many_sync(services.writer.conn, many, NOW)
-    text = await tim(services, "và ở")
+    reply = await dispatch.handle_text("/tim và ở", PRIVATE, services)
+    assert reply is not None
+    text = visible(reply)
     assert "1–5 trong 300+ bài" in text
     assert "«và», «ở» có trong hầu hết các bài; hãy thêm từ cụ thể hơn" in text
+    data = next(b.data for row in reply.buttons for b in row if b.text == "Sau ▶")
+    assert data is not None
+    beyond = await dispatch.handle_callback(data[: data.rindex(":")] + ":60", PRIVATE, services)
+    assert "Mình chỉ xếp 300 bài mới nhất có “và ở”. Hãy thêm từ để thu hẹp" in visible(beyond)
 
 
 async def test_a_page_button_keeps_the_order(services: Services) -> None:
