@@ -9,14 +9,18 @@ for each query kind, against a ``LIKE '%…%'`` scan in the same run (the refere
 search without an index costs), and counts the calls that cross to the database thread for
 a whole /tim and a page button, through the same dispatch as Telegram. Prints a table; not a
 test. Runs unchanged against an older checkout (``PYTHONPATH=old-tree``) for "before".
+``--reader-python`` adds lemon24/reader's search as a second reference (benchmarks/
+reader_search.py, in a virtualenv of its own; it copies the archive: use it at 20,000).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -68,6 +72,19 @@ async def like_scan(db: aiosqlite.Connection, pattern: str) -> None:
     )
     async with db.execute(sql, (like, like)) as cur:
         await cur.fetchall()
+
+
+def reader_times(python: Path, path: Path, runs: int) -> dict[str, str]:
+    """p50 of lemon24/reader's search per query, run by ``python`` (a virtualenv with reader):
+    benchmarks/reader_search.py."""
+    script = Path(__file__).with_name("reader_search.py")
+    args = [str(python), str(script), str(path), str(runs), *(q for _, q, _ in QUERIES)]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    found = {}
+    for line in out.splitlines():
+        row = json.loads(line)
+        found[row["query"]] = row.get("error") or f"{row['p50']:,.1f}"
+    return found
 
 
 async def search_rows(path: Path, runs: int, like_runs: int) -> list[tuple[Any, ...]]:
@@ -136,6 +153,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--like-runs", type=int, default=5)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--reader-python",
+        type=Path,
+        help="python of a virtualenv with lemon24/reader: add its search as a reference"
+        " (it builds its own copy of the archive: minutes at 20,000 articles)",
+    )
+    parser.add_argument("--reader-runs", type=int, default=3)
     args = parser.parse_args()
     spent = build(args.db, args.articles, workers=args.workers)
     if spent:
@@ -143,15 +167,25 @@ def main() -> int:
     have = article_count(args.db)
     rows = asyncio.run(search_rows(args.db, args.runs, args.like_runs))
     trips = asyncio.run(round_trips(args.db, max(20, args.runs // 5)))
+    reader = (
+        reader_times(args.reader_python, args.db, args.reader_runs) if args.reader_python else {}
+    )
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     size = args.db.stat().st_size / 1e9
     print(f"\nsearch at {have:,} articles ({size:.2f} GB), {args.runs} runs per query")
     print(f"(load average {load} on {os.cpu_count()} CPUs: other work shares the machine)")
-    print("\n| query kind | query | p50 ms | p95 ms | matches | LIKE scan p50 ms | LIKE/search |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    head = "| query kind | query | p50 ms | p95 ms | matches | LIKE scan p50 ms | LIKE/search |"
+    print("\n" + head + (" reader p50 ms | reader/search |" if reader else ""))
+    print("|---|---|---:|---:|---:|---:|---:|" + ("---:|---:|" if reader else ""))
     for kind, query, p50, p95, total, like, ratio in rows:
-        print(f"| {kind} | `{query[:28]}` | {p50:.2f} | {p95:.2f} | {total} | {like:,.0f} "
-              f"| {ratio:,.0f}x |")  # fmt: skip
+        line = (f"| {kind} | `{query[:28]}` | {p50:.2f} | {p95:.2f} | {total} | {like:,.0f} "
+                f"| {ratio:,.0f}x |")  # fmt: skip
+        if reader:
+            theirs = reader.get(query, "-")
+            times = theirs.replace(",", "")
+            factor = f"{float(times) / p50:,.0f}x" if times.replace(".", "").isdigit() else "-"
+            line += f" {theirs} | {factor} |"
+        print(line)
     print("\n| in the bot | calls to the database thread | p50 ms | p95 ms |")
     print("|---|---:|---:|---:|")
     for label, calls, p50, p95 in trips:
