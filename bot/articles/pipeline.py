@@ -7,6 +7,7 @@ import hashlib
 from bot.articles.clean import clean_text
 from bot.articles.extract import extract
 from bot.articles.model import Article, RawArticle
+from bot.text.dates import VN_TZ
 from bot.text.normalize import fold_words
 from bot.text.provinces import Gazetteer
 
@@ -24,7 +25,8 @@ def process(raw: RawArticle, gazetteer: Gazetteer) -> Article:
         cleaned,
         gazetteer=gazetteer,
         given_title=raw.title,
-        published=raw.published.date() if raw.published else None,
+        # The calendar date in Vietnam: 06:00 there is the previous day in UTC.
+        published=raw.published.astimezone(VN_TZ).date() if raw.published else None,
     )
     return Article(
         body=cleaned.body,

@@ -13,11 +13,14 @@ from typing import Any
 
 from bot.articles.model import Extraction
 from bot.articles.pipeline import process
-from bot.config import load_settings
+from bot.cli.startup import settings_for
+from bot.config import Settings
+from bot.replies._bootstrap import import_bundled_if_empty
 from bot.replies.find import advice, notes_for
 from bot.replies.render import strip_tags
+from bot.services import Services
 from bot.sources.files import ArticleFileError, import_paths, read_article_file
-from bot.store.db import connect, open_sync
+from bot.store.db import open_sync
 from bot.store.search import search
 from bot.text.provinces import Gazetteer
 
@@ -42,7 +45,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = settings_for(args)
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         print(f"danvan-bot: no such file or folder: {', '.join(missing)}", file=sys.stderr)
@@ -94,17 +97,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = settings_for(args)
     query = " ".join(args.query)
-    return asyncio.run(_search(settings.database, query, args.limit, args.json))
+    return asyncio.run(_search(settings, query, args.limit, args.json))
 
 
-async def _search(database: Path, query: str, limit: int, as_json: bool) -> int:
-    db = await connect(database)
+async def _search(settings: Settings, query: str, limit: int, as_json: bool) -> int:
+    services = await Services.open(settings)
     try:
-        page = await search(db, query, limit=max(1, min(limit, 50)))
+        await import_bundled_if_empty(services)  # a first start, as `chat` and `run` do
+        page = await search(services.db, query, limit=max(1, min(limit, 50)))
     finally:
-        await db.close()
+        await services.close()
     if as_json:
         for hit in page.hits:
             a = hit.article

@@ -15,8 +15,8 @@ import json
 import sys
 from typing import Any
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.logging_setup import setup_logging
+from bot.cli.startup import settings_for
+from bot.config import ConfigError, Settings
 from bot.sources.ingest import SourceReport, run_round
 from bot.store import sources as source_store
 from bot.store.stats import Stats, collect
@@ -38,9 +38,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_fetch(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
     # The progress lines say what failed; logs only add a bug's traceback (or DEBUG detail).
-    setup_logging("DEBUG" if settings.log_level == "DEBUG" else "ERROR", settings.telegram.token)
+    settings = settings_for(args, floor="ERROR")
     return asyncio.run(_fetch(settings, args.source or []))
 
 
@@ -78,7 +77,7 @@ async def _fetch(settings: Settings, names: list[str]) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = settings_for(args)
     stats = asyncio.run(_stats(settings))
     if args.json:
         print(json.dumps(stats.to_json(), ensure_ascii=False))

@@ -13,7 +13,8 @@ import argparse
 import asyncio
 from typing import Any
 
-from bot.config import ConfigError, load_settings
+from bot.cli.startup import settings_for
+from bot.config import ConfigError
 from bot.sources.catalogue import (
     CATEGORIES,
     CatalogueError,
@@ -40,7 +41,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_discover(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = settings_for(args)
 
     async def go() -> Discovery:
         async with Fetcher(settings.fetch) as fetcher:
@@ -78,7 +79,7 @@ def format_discovery(r: Discovery) -> str:
 
 
 def run_suggest(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = settings_for(args)
     try:
         entries = parse_catalogue(read_catalogue_text(settings.content_dir))
     except (OSError, CatalogueError) as exc:

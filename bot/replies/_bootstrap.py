@@ -1,7 +1,7 @@
 """First start on an empty database: load the bundled ``content/`` so replies show something.
 
-Shared by ``danvan-bot run`` and ``danvan-bot chat``; the importer is
-``bot.sources.files``.
+Shared by ``danvan-bot run`` and ``danvan-bot chat``. The files go through the article core
+on a worker thread, and are saved through the process's one writer.
 """
 
 from __future__ import annotations
@@ -22,16 +22,11 @@ log = logging.getLogger(__name__)
 async def import_bundled_if_empty(services: Services) -> None:
     if await count(services.db) > 0:
         return
-    try:
-        # The importer is synchronous (bulk saves on one connection): run it on the writer's
-        # connection in a worker thread, so the event loop stays free.
-        report = await asyncio.to_thread(
-            files.import_bundled_if_empty,
-            services.writer.conn,
-            services.settings.content_dir,
-            services.clock(),
-        )
-        if report is not None:
-            log.info("imported the bundled content: %s", report)
-    except Exception:
-        log.exception("importing the bundled content failed; starting with an empty archive")
+    folder = services.settings.content_dir / "articles"
+    if not folder.is_dir():
+        return
+    articles, failed = await asyncio.to_thread(files.process_files, [folder])
+    for path, reason in failed:
+        log.warning("bundled article %s skipped: %s", path, reason)
+    results = await services.writer.save_many(articles, services.clock())
+    log.info("imported %d bundled articles from %s", len(results), folder)

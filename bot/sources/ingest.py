@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from bot.sources.pagesource import run_page_source
 from bot.sources.robots import RobotsCache
 from bot.sources.schedule import next_due
 from bot.store import sources as store
+from bot.store.db import describe
 from bot.store.sources import SeenEntry, SourceRow
 from bot.text.normalize import fold_words
 
@@ -194,6 +196,11 @@ class Ingester:
         started = loop.time()
         try:
             await self._run(source, report)
+        except sqlite3.Error as exc:  # DatabaseBusyError included
+            # The database, not the source, is in trouble (full, locked, damaged): say so,
+            # once per source, without a traceback; recording it would need that database.
+            report.outcome = "failed"
+            report.error = "database: " + describe(exc, self.services.settings.database)
         except Exception as exc:
             log.exception("source %s failed unexpectedly", source.name)
             report.outcome, report.error = "failed", f"internal error: {type(exc).__name__}: {exc}"

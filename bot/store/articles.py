@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -14,7 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 import aiosqlite
 
 from bot.articles.model import Article, ProvinceMention, StoredArticle
-from bot.store import index
+from bot.store import index, tx
+from bot.text.dates import VN_TZ
 
 SaveStatus = Literal["new", "updated", "duplicate"]
 
@@ -56,11 +56,12 @@ def sort_date(article: Article, added: datetime) -> str:
     ev = article.extraction.event_date
     if ev and len(ev) == 10 and ev[4] == "-":
         return ev
+    # Calendar dates in Vietnam, where the news happens: 06:00 there is yesterday in UTC.
     if article.published is not None:
-        return article.published.date().isoformat()
+        return article.published.astimezone(VN_TZ).date().isoformat()
     if ev and ev.startswith("--"):
         return "0000" + ev[1:]
-    return added.date().isoformat()
+    return added.astimezone(VN_TZ).date().isoformat()
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -70,17 +71,19 @@ def _iso(dt: datetime | None) -> str | None:
 def save_many_sync(
     db: sqlite3.Connection, articles: Iterable[Article], now: datetime
 ) -> list[SaveResult]:
-    """Save a batch in one transaction (the fast path for imports)."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        index_ops: list[index.IndexOp] = []
-        results = [_save(db, a, now, index_ops) for a in articles]
-        index.apply(db, index_ops)  # last: see index.apply
-        db.execute("COMMIT")
-        return results
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
+    """Save a batch in one transaction (the fast path for imports), waiting its turn
+    while another process writes (see bot.store.tx)."""
+    return tx.write_sync(db, save_batch, list(articles), now)
+
+
+def save_batch(
+    db: sqlite3.Connection, articles: Iterable[Article], now: datetime
+) -> list[SaveResult]:
+    """Save a batch inside the caller's transaction."""
+    index_ops: list[index.IndexOp] = []
+    results = [_save(db, a, now, index_ops) for a in articles]
+    index.apply(db, index_ops)  # last: see index.apply
+    return results
 
 
 def _save(
@@ -155,25 +158,31 @@ def _save(
 
 
 class ArticleWriter:
-    """Saves articles from async code on a dedicated synchronous connection.
+    """Saves articles from async code through the process's one writer (bot.store.tx).
 
-    The save logic is many small statements; running it as one call on a worker thread is
-    simpler and faster than one await per statement. A lock keeps writes in order.
+    A batch runs as one call on the shared connection's thread, in one transaction: many
+    small statements without an await each, in the same queue as every other write. A large
+    batch (a first fetch of a 10,000-item feed) goes in chunks, so that the reads and writes
+    queued behind it on that thread wait for one chunk, not for all of it.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self._lock = asyncio.Lock()
+    CHUNK = 200
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
 
     async def save(self, article: Article, now: datetime) -> SaveResult:
         return (await self.save_many([article], now))[0]
 
     async def save_many(self, articles: Sequence[Article], now: datetime) -> list[SaveResult]:
-        async with self._lock:
-            return await asyncio.to_thread(save_many_sync, self.conn, list(articles), now)
+        results: list[SaveResult] = []
+        for start in range(0, len(articles), self.CHUNK):
+            chunk = list(articles[start : start + self.CHUNK])
+            results += await tx.write(self.db, save_batch, chunk, now)
+        return results
 
     def close(self) -> None:
-        self.conn.close()
+        """Nothing of its own to close: the connection belongs to the services."""
 
 
 # --- reads ---------------------------------------------------------------------------------

@@ -22,13 +22,13 @@ import html
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar
 
 import aiosqlite
 
 from bot.articles.model import StoredArticle
 from bot.store import articles as article_store
-from bot.store import index
+from bot.store import index, tx
 from bot.store.search_query import (
     ParsedQuery,
     folded_match,
@@ -80,16 +80,6 @@ class SearchPage:
 # --- running on the database thread ---------------------------------------------------------
 
 
-async def on_db_thread(db: aiosqlite.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
-    """``fn(connection)`` as one call on the aiosqlite connection's own thread (its
-    ``_execute``, which every ``execute`` goes through): many statements, one await."""
-
-    def call() -> T:
-        return fn(db._conn)
-
-    return cast(T, await db._execute(call))  # type: ignore[no-untyped-call]
-
-
 def _reading(conn: sqlite3.Connection, fn: Callable[[], T]) -> T:
     """``fn()`` in one read transaction (one snapshot, one WAL read lock), or inside the
     transaction already open on the connection."""
@@ -107,7 +97,7 @@ async def search(
 ) -> SearchPage:
     """Articles matching ``query``, best first (see the module docstring). Never raises on
     user input. ``saved``: also look up the id under which the query was saved."""
-    return await on_db_thread(
+    return await tx.on_thread(
         db, lambda conn: search_sync(conn, query, limit=limit, offset=offset, saved=saved)
     )
 
@@ -124,7 +114,7 @@ async def search_saved(
         page = search_sync(conn, str(row[0]), limit=limit, offset=offset)
         return _with(page, search_id=search_id)
 
-    return await on_db_thread(db, run)
+    return await tx.on_thread(db, run)
 
 
 def _with(page: SearchPage, **changes: Any) -> SearchPage:

@@ -13,7 +13,6 @@ from bot.config import Settings
 from bot.replies import dispatch
 from bot.replies.model import Reply
 from bot.services import Services
-from bot.store.articles import save_many_sync
 from tests.unit.test_replies import NOW, PRIVATE, make_article, visible
 
 ARTICLES = [
@@ -33,7 +32,7 @@ ARTICLES = [
 @pytest.fixture
 async def services(tmp_path: Path) -> AsyncIterator[Services]:
     svc = await Services.open(Settings(database=tmp_path / "bot.db"), clock=lambda: NOW)
-    save_many_sync(svc.writer.conn, ARTICLES, NOW)
+    await svc.writer.save_many(ARTICLES, NOW)
     yield svc
     await svc.close()
 
@@ -111,7 +110,7 @@ async def test_nothing_found_gives_advice_that_fits(
 async def test_a_common_word_alone_gets_a_hint_when_it_matches_a_lot(services: Services) -> None:
     assert "hầu hết" not in await tim(services, "ở")  # two matches: nothing to narrow
     many = [make_article(100 + n, f"Tin {n} ở xã và phường") for n in range(301)]
-    save_many_sync(services.writer.conn, many, NOW)
+    await services.writer.save_many(many, NOW)
     reply = await dispatch.handle_text("/tim và ở", PRIVATE, services)
     assert reply is not None
     text = visible(reply)
@@ -125,10 +124,8 @@ async def test_a_common_word_alone_gets_a_hint_when_it_matches_a_lot(services: S
 
 async def test_a_page_button_keeps_the_order(services: Services) -> None:
     for n in range(6, 14):
-        save_many_sync(
-            services.writer.conn,
-            [make_article(n, f"Dân vận khéo bài {n}", event_date=f"2023-05-{n:02d}")],
-            NOW,
+        await services.writer.save(
+            make_article(n, f"Dân vận khéo bài {n}", event_date=f"2023-05-{n:02d}"), NOW
         )
     reply = await dispatch.handle_text("/tim dân vận khéo", PRIVATE, services)
     assert reply is not None
