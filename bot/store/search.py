@@ -7,13 +7,15 @@ trip, not one per query. How it runs (``search_sync``):
    without diacritics; ``-word`` excludes.
 2. FTS5 walks the folding index in rowid order, which is date order (index.search_key),
    and stops after ``CANDIDATES`` matches: well under a millisecond even for "dân vận",
-   which is in nearly every article. bm25 is not used: it computes document frequencies
-   over every match, hundreds of milliseconds for common words at 100,000 articles.
+   which is in nearly every article. With three words or more the walk asks for the rarer
+   ones only (see _walk_match). bm25 is not used: it computes document frequencies over
+   every match, hundreds of milliseconds for common words at 100,000 articles.
 3. The candidates are ordered: spelled as typed ("Đảng", not "đang") first, then the words
-   side by side, then by date. Those two checks are index queries limited to a window of
-   candidates, newest first, widened only until the page is decided: a check never walks
-   the index between candidates that are far apart (a rare phrase at a million articles).
-4. The page's articles and snippets are read in the same call.
+   side by side, then by date (and, after a walk on the rarer words, only those with every
+   word are kept). Those checks are index queries limited to a window of candidates,
+   newest first, widened only until the page is decided: a check never walks the index
+   between candidates that are far apart (a rare phrase at a million articles).
+4. The page's articles and snippets are read in the same call, in one read transaction.
 """
 
 from __future__ import annotations
@@ -112,13 +114,9 @@ async def search_saved(
         if row is None:
             return None
         page = search_sync(conn, str(row[0]), limit=limit, offset=offset)
-        return _with(page, search_id=search_id)
+        return replace(page, search_id=search_id)
 
     return await tx.on_thread(db, run)
-
-
-def _with(page: SearchPage, **changes: Any) -> SearchPage:
-    return replace(page, **changes)
 
 
 # --- the search ------------------------------------------------------------------------------
@@ -337,4 +335,4 @@ def _explain(conn: sqlite3.Connection, page: SearchPage, parsed: ParsedQuery) ->
         changes["absent"] = absent
         if not absent and parsed.excluded:
             changes["all_excluded"] = _occurs(conn, index.FOLDED, parsed.every)
-    return _with(page, **changes) if changes else page
+    return replace(page, **changes) if changes else page
