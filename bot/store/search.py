@@ -44,8 +44,8 @@ from bot.text.normalize import fold
 
 CANDIDATES = 300
 COMMON = 500
-EXCLUSION_WALKS = 3
-FIRST_WINDOW = 16
+EXCLUSION_WALKS = 2
+FIRST_WINDOW = 8
 MAX_LIMIT = 50
 
 Problem = Literal["no_words", "only_excluded"]
@@ -154,6 +154,7 @@ def _search(
         search_id=search_id,
         total_is_estimate=ranked.total is None and verify is not None,
         spelled_total=ranked.spelled_total,
+        never_spelled=ranked.never_spelled,
     )
     return _explain(conn, page, parsed)
 
@@ -236,6 +237,7 @@ class _Ranked:
     together: set[int] | None  # the checked keys with the words side by side
     total: int | None  # the candidates that match, when every one was checked
     spelled_total: int | None  # of those, the ones spelled as typed
+    never_spelled: tuple[str, ...] = ()  # when found out on the way
 
     def flags(self, key: int) -> tuple[bool, bool]:
         return (
@@ -255,14 +257,16 @@ def _rank(
     rarer words only, only the candidates that match ``verify`` (every word).
 
     The checks run on windows of candidates, newest first, each window four times the
-    last, until ``need`` candidates pass them all (the page is then decided) or every
-    candidate was checked. A check is an index query limited to the window's keys: FTS5
-    then seeks only around the window's own candidates."""
+    last (all the rest after a window where none passed), until ``need`` candidates pass
+    them all (the page is then decided) or every candidate was checked. A check is an
+    index query limited to the window's keys: FTS5 then seeks only around the window's own
+    candidates."""
     matched: set[int] | None = set() if verify else None
     spelled: set[int] | None = set() if parsed.exact_match else None
     together: set[int] | None = set() if parsed.phrase_match else None
     if matched is None and spelled is None and together is None:
         return _Ranked(pool, None, None, len(pool), len(pool))
+    never: tuple[str, ...] = ()  # words typed with diacritics no article spells so
     best: list[int] = []  # pass every check, newest first
     done, size = 0, max(FIRST_WINDOW, need)
     while done < len(pool) and len(best) < need:
@@ -274,25 +278,37 @@ def _rank(
             matched |= _keys_in(conn, index.FOLDED, str(verify), apart) if apart else set()
             matched |= set(window) - set(apart)
             window = [k for k in window if k in matched]
-        if spelled is not None and window:
+        if spelled is not None and window and not never:
             spelled |= _keys_in(conn, index.EXACT, str(parsed.exact_match), window)
-            window = [k for k in window if k in spelled]
+            if not spelled and done == 0:
+                never = _never_spelled(conn, parsed)  # then nothing is spelled: no check
+            if not never:
+                window = [k for k in window if k in spelled]
         if together is not None:
             window = [k for k in window if k in together]
         best += window
         done += size
-        size *= 4
-    if done < len(pool):
-        return _Ranked(best, spelled, together, None, None)
-    # Every candidate checked: the rest of the order, group by group.
+        size = size * 4 if best else len(pool)  # none in a first window: few anywhere
+    complete = done >= len(pool)
     first = set(best)
     rest = [k for k in pool if k not in first and (matched is None or k in matched)]
-    right = rest if spelled is None else [k for k in rest if k in spelled]  # apart
-    wrong = [] if spelled is None else [k for k in rest if k not in spelled]
-    if together is not None:
-        wrong = [k for k in wrong if k in together] + [k for k in wrong if k not in together]
-    total = len(best) + len(rest)
-    return _Ranked(best + right + wrong, spelled, together, total, total - len(wrong))
+    if spelled is None:
+        order, spelled_total = best + rest, len(best) + len(rest)
+    else:
+        right = [k for k in rest if k in spelled]  # spelled, apart
+        wrong = [k for k in rest if k not in spelled]
+        if together is not None:
+            wrong = [k for k in wrong if k in together] + [k for k in wrong if k not in together]
+        order = best + right + wrong
+        spelled_total = sum(k in spelled for k in best) + len(right)
+    if not complete:  # only the first groups are decided; nothing was counted
+        return _Ranked(best, spelled, together, None, 0 if never else None, never)
+    return _Ranked(order, spelled, together, len(best) + len(rest), spelled_total, never)
+
+
+def _never_spelled(conn: sqlite3.Connection, parsed: ParsedQuery) -> tuple[str, ...]:
+    """The words typed with diacritics that no article spells that way."""
+    return tuple(w for w in parsed.marked if not _occurs(conn, index.EXACT, spelling_match(w)))
 
 
 def _hits(
@@ -326,10 +342,8 @@ def _explain(conn: sqlite3.Connection, page: SearchPage, parsed: ParsedQuery) ->
     at the first row, run only when they have something to say)."""
     changes: dict[str, Any] = {}
     unspelled_shown = any(not h.spelled for h in page.hits)
-    if parsed.marked and (unspelled_shown or not page.hits):
-        changes["never_spelled"] = tuple(
-            w for w in parsed.marked if not _occurs(conn, index.EXACT, spelling_match(w))
-        )
+    if parsed.marked and (unspelled_shown or not page.hits) and not page.never_spelled:
+        changes["never_spelled"] = _never_spelled(conn, parsed)
     if not page.hits and page.offset == 0:
         absent = tuple(w for w in parsed.words if not _occurs(conn, index.FOLDED, word_match(w)))
         changes["absent"] = absent

@@ -338,7 +338,8 @@ def test_one_window_of_checks_suffices_for_a_first_page(
     assert len(page.hits) == 5 and page.spelled_total is None  # not all were checked
     assert len(windows) == 2  # one window: the spelling and the phrase check
     low, high = windows[0]
-    assert index.article_id(low) == 199 and index.article_id(high) == 199 - 15
+    assert index.article_id(low) == 199
+    assert index.article_id(high) == 199 - search_module.FIRST_WINDOW + 1
     conn.close()
 
 
