@@ -28,16 +28,15 @@ FEED = "https://bench.example/feed"
 def build(archive: Path, target: Path) -> Any:
     fresh = not target.exists()
     reader = make_reader(str(target))
-    if not fresh:
-        return reader
-    reader.add_feed(FEED, allow_invalid_url=True)
-    source = sqlite3.connect(archive)
-    rows = source.execute("SELECT id, title, body FROM articles ORDER BY id")
-    for article_id, title, body in rows:
-        reader.add_entry({"feed_url": FEED, "id": str(article_id), "title": title,
-                          "summary": body})  # fmt: skip
-    source.close()
-    reader.enable_search()
+    if fresh:
+        reader.add_feed(FEED, allow_invalid_url=True)
+        source = sqlite3.connect(archive)
+        rows = source.execute("SELECT id, title, body FROM articles ORDER BY id")
+        for article_id, title, body in rows:
+            reader.add_entry({"feed_url": FEED, "id": str(article_id), "title": title,
+                              "summary": body})  # fmt: skip
+        source.close()
+    reader.enable_search()  # both do nothing when done before
     reader.update_search()
     return reader
 
