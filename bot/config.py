@@ -70,9 +70,13 @@ class SourceSettings:
     interval_minutes: int | None = None
     enabled: bool = True
     kind: str = "feed"  # "feed" (RSS/Atom) or "page" (a listing page of a site without one)
+    # "filter": only what the relevance classifier calls dân vận news reaches users;
+    # "all": the source publishes only dân vận news (a Ban Dân vận portal): keep everything.
+    topic: str = "filter"
 
 
 SOURCE_KINDS = ("feed", "page")
+TOPICS = ("filter", "all")
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
         "interval": "int",  # short spelling of interval_minutes
         "enabled": "bool",
         "kind": "str",
+        "topic": "str",
     },
     "digest": {"weekday": "str", "time": "str", "timezone": "str"},
     "admin": {"users": "ids"},
@@ -503,7 +508,18 @@ def _sources(r: _Reader, raw: Any) -> tuple[SourceSettings, ...]:
                 f"{_show(kind)} is not a kind of source",
                 'use "feed" (RSS/Atom) or "page" (a listing page of a site without a feed)',
             )
-        out.append(SourceSettings(name, url, province.strip() or None, interval, enabled, kind))
+        topic = r.value(f'[[sources]] "{name}" topic', s.get("topic", "filter"), "str")
+        topic = topic.strip().lower()
+        if topic not in TOPICS:
+            raise r.fail(
+                f'[[sources]] "{name}" topic',
+                f"{_show(topic)} is not a topic",
+                'use "filter" (only dân vận news is shown: the default) or "all" (the source '
+                "publishes only dân vận news)",
+            )
+        out.append(
+            SourceSettings(name, url, province.strip() or None, interval, enabled, kind, topic)
+        )
     return tuple(out)
 
 

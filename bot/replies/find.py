@@ -209,6 +209,11 @@ def advice(page: SearchPage) -> list[str]:
             f"Có bài có {_q(kept)}, nhưng bài nào cũng có {_excluded(page)} mà bạn muốn bỏ. "
             f"Thử lại không có dấu trừ: <code>/tim {esc(kept)}</code>"
         ]
+    if page.all_hidden:
+        return [
+            f"Các bài có {_q(' '.join(words))} mà mình tìm thấy đều không phải tin dân vận, "
+            "nên không hiện ở đây. Thử một từ khác về công tác dân vận."
+        ]
     if len(words) > 1:
         shorter = " ".join(words[:-1])
         return [

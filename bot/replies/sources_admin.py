@@ -42,24 +42,35 @@ def looks_like_feed_url(url: str) -> bool:
     return bool(_FEED_URL.search(url))
 
 
-async def added(name: str, url: str, kind: str, services: Services) -> Reply:
-    row = await source_store.add_source(services.db, name, url, origin="chat", kind=kind)
+async def added(
+    name: str, url: str, kind: str, services: Services, *, topic: str = "filter"
+) -> Reply:
+    row = await source_store.add_source(
+        services.db, name, url, origin="chat", kind=kind, topic=topic
+    )
     what = "nguồn trang (bot đọc danh sách bài trên trang)" if kind == "page" else "kênh RSS"
+    keep = (
+        "Mọi tin của nguồn này sẽ được giữ."
+        if row.topic == "all"
+        else "Bot chỉ giữ các tin về công tác dân vận của nguồn này "
+        "(thêm <code>tatca</code> ở cuối lệnh nếu nguồn chỉ đăng tin dân vận)."
+    )
     return Reply.text(
         f"Đã thêm nguồn <b>{esc(row.name)}</b> ({what}).\n<code>{esc(row.url)}</code>\n"
-        "Bot sẽ lấy tin từ nguồn này trong lần lấy tin tới."
+        f"Bot sẽ lấy tin từ nguồn này trong lần lấy tin tới. {keep}"
     )
 
 
-def render_choices(name: str, d: Discovery) -> str:
+def render_choices(name: str, d: Discovery, topic: str = "filter") -> str:
     """What the site offers, as commands the admin can copy."""
+    word = " tatca" if topic == "all" else ""
     lines = [f"Trang <code>{esc(truncate(d.url, 200))}</code> không phải kênh RSS."]
     if d.feeds:
         lines.append("Trang này có kênh RSS, chọn một kênh để thêm:")
         for feed in d.feeds[:MAX_FEEDS_SHOWN]:
             title = f" — {esc(truncate(feed.title, 60))}" if feed.title else ""
             lines.append(
-                f"• <code>/nguon them {esc(name)} {esc(feed.url)}</code>{title} "
+                f"• <code>/nguon them {esc(name)} {esc(feed.url)}{word}</code>{title} "
                 f"({feed.entries} tin)"
             )
     else:
@@ -67,7 +78,7 @@ def render_choices(name: str, d: Discovery) -> str:
     if d.page_source_would_do:
         lines.append(
             f"Hoặc đọc thẳng danh sách bài trên trang ({d.article_links} bài thấy được):\n"
-            f"• <code>/nguon themtrang {esc(name)} {esc(d.url)}</code>"
+            f"• <code>/nguon themtrang {esc(name)} {esc(d.url)}{word}</code>"
         )
     else:
         lines.append(
@@ -77,10 +88,12 @@ def render_choices(name: str, d: Discovery) -> str:
     return "\n".join(lines)
 
 
-async def add_with_discovery(name: str, url: str, services: Services) -> Reply:
+async def add_with_discovery(
+    name: str, url: str, services: Services, *, topic: str = "filter"
+) -> Reply:
     """Add ``url`` as a feed when it is one; otherwise say what the site offers."""
     if looks_like_feed_url(url):
-        return await added(name, url, "feed", services)
+        return await added(name, url, "feed", services, topic=topic)
     async with Fetcher(services.settings.fetch) as fetcher:
         found = await discover(fetcher, url)
     if found.error:
@@ -89,8 +102,8 @@ async def add_with_discovery(name: str, url: str, services: Services) -> Reply:
             f"{esc(truncate(found.error, 160))}.\nHãy kiểm tra lại địa chỉ."
         )
     if found.is_feed:
-        return await added(name, url, "feed", services)
-    return Reply.text(render_choices(name, found))
+        return await added(name, url, "feed", services, topic=topic)
+    return Reply.text(render_choices(name, found, topic))
 
 
 async def goiy(args: str, services: Services) -> Reply:

@@ -21,8 +21,9 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
+from functools import partial
 from pathlib import Path
 from time import sleep
 
@@ -104,6 +105,7 @@ def read_article_file(path: Path) -> RawArticle:
         url=meta.get("url") or None,
         published=parse_published(meta.get("published")),
         province_hint=meta.get("province") or None,
+        all_relevant=True,  # see import_paths
     )
 
 
@@ -135,10 +137,13 @@ class ImportReport:
         return self.new + self.updated + self.duplicate + len(self.failed)
 
 
-def _read_and_process(path: Path) -> Article | str:
+def _read_and_process(path: Path, all_relevant: bool = True) -> Article | str:
     """One file through the core; an error message instead of an exception (for pools)."""
     try:
-        return process(read_article_file(path), Gazetteer.load())
+        raw = read_article_file(path)
+        if not all_relevant:
+            raw = replace(raw, all_relevant=False)
+        return process(raw, Gazetteer.load())
     except ArticleFileError as exc:
         return str(exc)
 
@@ -186,10 +191,16 @@ def import_paths(
     *,
     workers: int | None = None,
     batch_size: int = 500,
+    all_relevant: bool = True,
 ) -> ImportReport:
     """Read, clean, extract and store every article file under ``paths``; one bad file is
     reported and skipped, never fatal. Large imports use one process per core for the
-    (CPU-bound) core while this process writes, one transaction per batch."""
+    (CPU-bound) core while this process writes, one transaction per batch.
+
+    Files are dân vận news by default (someone chose them: the bundled content, a Ban's
+    archive); ``all_relevant=False`` lets the relevance classifier decide, as for a general
+    feed. The classifier's opinion is stored either way."""
+    read = partial(_read_and_process, all_relevant=all_relevant)
     files = list(iter_article_files(paths))
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(files) >= 200 else 1
@@ -198,10 +209,10 @@ def import_paths(
     results: Iterable[Article | str]
     if workers > 1:
         pool = worker_pool(workers)
-        results = pool.map(_read_and_process, files, chunksize=32)
+        results = pool.map(read, files, chunksize=32)
     else:
         pool = None
-        results = map(_read_and_process, files)
+        results = map(read, files)
     try:
         for path, result in zip(files, results, strict=True):
             if isinstance(result, str):

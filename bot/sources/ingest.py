@@ -140,6 +140,7 @@ def _raw(entry: FeedEntry, source: SourceRow, page_text: str | None, now: dateti
         published=published,
         guid=entry.guid,
         province_hint=source.province,
+        all_relevant=source.topic == "all",
     )
 
 

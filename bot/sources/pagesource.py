@@ -113,6 +113,7 @@ def to_raw(outcome: PageOutcome, source: SourceRow, now: datetime) -> RawArticle
         url=outcome.link.url,
         published=published,
         province_hint=source.province,
+        all_relevant=source.topic == "all",
     )
 
 

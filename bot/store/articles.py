@@ -13,7 +13,9 @@ from urllib.parse import urlsplit, urlunsplit
 import aiosqlite
 
 from bot.articles.model import Article, ProvinceMention, StoredArticle
+from bot.articles.relevance import VERSION as RELEVANCE_VERSION
 from bot.store import index, tx
+from bot.store.relevance import classify_stored, cue_text, shown, vouch
 from bot.text.dates import VN_TZ
 
 SaveStatus = Literal["new", "updated", "duplicate"]
@@ -94,15 +96,20 @@ def _save(
     row = None
     if curl:
         row = db.execute(
-            "SELECT id, body_hash, title, body, sort_date FROM articles WHERE canonical_url = ?",
+            "SELECT id, body_hash, title, body, all_relevant, sort_date FROM articles"
+            " WHERE canonical_url = ?",
             (curl,),
         ).fetchone()
     if row is None:
         dup = db.execute(
-            "SELECT id FROM articles WHERE body_hash = ?", (article.body_hash,)
+            "SELECT id, all_relevant FROM articles WHERE body_hash = ?", (article.body_hash,)
         ).fetchone()
         if dup is not None:
+            if article.all_relevant and not dup[1]:
+                vouch(db, dup[0])  # a trusted source vouches for what another brought
             return SaveResult(dup[0], "duplicate")
+    relevance = ex.relevance or classify_stored(ex.title, article.body)
+    all_relevant = article.all_relevant or bool(row is not None and row[4])
     values: dict[str, Any] = {
         "canonical_url": curl,
         "url": article.url,
@@ -119,10 +126,18 @@ def _save(
         "meeting_kind": ex.meeting_kind,
         "chairs": json.dumps(list(ex.chairs), ensure_ascii=False),
         "updated_at": _iso(now),
+        "relevance": shown(relevance.relevance, all_relevant),
+        "relevance_auto": relevance.relevance,
+        "relevance_score": relevance.score,
+        "relevance_cues": cue_text(relevance),
+        "relevance_version": RELEVANCE_VERSION,
+        "all_relevant": int(all_relevant),
     }
     if row is not None:
-        article_id, old_hash, old_title, old_body, old_sort_date = row
+        article_id, old_hash, old_title, old_body, old_all, old_sort_date = row
         if old_hash == article.body_hash and old_title == ex.title:
+            if article.all_relevant and not old_all:
+                vouch(db, article_id)
             return SaveResult(article_id, "duplicate")
         other = db.execute(
             "SELECT id FROM articles WHERE body_hash = ? AND id != ?",
@@ -148,11 +163,15 @@ def _save(
         [(article_id, p.name, p.current) for p in ex.provinces],
     )
     meeting = int(ex.meeting_kind is not None)
-    db.executemany(
-        "INSERT OR IGNORE INTO article_units(article_id, current, meeting, sort_date)"
-        " VALUES (?, ?, ?, ?)",
-        [(article_id, c, meeting, values["sort_date"]) for c in {p.current for p in ex.provinces}],
-    )
+    if values["relevance"] >= 1:  # the per-province lists and counts hold what users see
+        db.executemany(
+            "INSERT OR IGNORE INTO article_units(article_id, current, meeting, sort_date)"
+            " VALUES (?, ?, ?, ?)",
+            [
+                (article_id, c, meeting, values["sort_date"])
+                for c in {p.current for p in ex.provinces}
+            ],
+        )
     index_ops.append((False, article_id, values["sort_date"], ex.title, article.body))
     return SaveResult(article_id, status)
 
@@ -191,9 +210,12 @@ _SELECT = (
     "SELECT a.id, a.title, a.url, a.source, a.published, a.event_date, a.level,"
     " a.meeting_kind, a.chairs, a.summary, a.added_at,"
     " (SELECT json_group_array(json_array(p.name, p.current)) FROM article_provinces p"
-    "  WHERE p.article_id = a.id) AS provinces"
+    "  WHERE p.article_id = a.id) AS provinces, a.relevance"
     " FROM articles a"
 )
+# What users may see (bot/store/relevance.py); the newest-first lists read it through the
+# partial index articles_relevant_sort.
+_SHOWN = "a.relevance >= 1"
 
 
 def _row_to_article(row: Sequence[Any]) -> StoredArticle:
@@ -211,6 +233,7 @@ def _row_to_article(row: Sequence[Any]) -> StoredArticle:
         summary=row[9],
         provinces=provinces,
         added_at=datetime.fromisoformat(row[10]),
+        relevance=int(row[12]),
     )
 
 
@@ -223,14 +246,20 @@ async def _fetch(
 
 
 async def latest(db: aiosqlite.Connection, limit: int = 5, offset: int = 0) -> list[StoredArticle]:
-    """Newest first, by event date (else publication date)."""
+    """The newest dân vận news, by event date (else publication date)."""
     return await _fetch(
-        db, _SELECT + " ORDER BY a.sort_date DESC, a.id DESC LIMIT ? OFFSET ?", (limit, offset)
+        db,
+        _SELECT + f" WHERE {_SHOWN} ORDER BY a.sort_date DESC, a.id DESC LIMIT ? OFFSET ?",
+        (limit, offset),
     )
 
 
-async def get(db: aiosqlite.Connection, article_id: int) -> StoredArticle | None:
-    found = await _fetch(db, _SELECT + " WHERE a.id = ?", (article_id,))
+async def get(
+    db: aiosqlite.Connection, article_id: int, *, shown_only: bool = True
+) -> StoredArticle | None:
+    """One article; one users may not see (relevance 0) only with ``shown_only=False``."""
+    where = f" WHERE a.id = ? AND {_SHOWN}" if shown_only else " WHERE a.id = ?"
+    found = await _fetch(db, _SELECT + where, (article_id,))
     return found[0] if found else None
 
 
@@ -287,7 +316,8 @@ async def meetings_in(
         return await get_many(db, await meeting_ids_in(db, current, limit=limit, offset=offset))
     sql = (
         _SELECT + " WHERE a.id IN (SELECT article_id FROM article_provinces WHERE name = ?)"
-        " AND a.meeting_kind IS NOT NULL ORDER BY a.sort_date DESC, a.id DESC LIMIT ? OFFSET ?"
+        f" AND a.meeting_kind IS NOT NULL AND {_SHOWN}"
+        " ORDER BY a.sort_date DESC, a.id DESC LIMIT ? OFFSET ?"
     )
     return await _fetch(db, sql, (former, limit, offset))
 
@@ -315,15 +345,17 @@ async def province_counts(
 
 
 async def in_period(db: aiosqlite.Connection, start: date, end: date) -> list[StoredArticle]:
-    """Articles filed under [start, end] (inclusive), by event date else publication date."""
+    """The dân vận news filed under [start, end] (inclusive), by event date else
+    publication date."""
     return await _fetch(
         db,
-        _SELECT + " WHERE a.sort_date BETWEEN ? AND ? ORDER BY a.sort_date, a.id",
+        _SELECT + f" WHERE a.sort_date BETWEEN ? AND ? AND {_SHOWN} ORDER BY a.sort_date, a.id",
         (start.isoformat(), end.isoformat()),
     )
 
 
 async def count(db: aiosqlite.Connection) -> int:
+    """Every stored article, shown or not (is the archive empty?)."""
     async with db.execute("SELECT count(*) FROM articles") as cur:
         row = await cur.fetchone()
     return int(row[0]) if row else 0

@@ -44,7 +44,8 @@ from bot.text.normalize import fold
 
 CANDIDATES = 300
 COMMON = 500
-EXCLUSION_WALKS = 2
+WALK = 2000  # matches walked at most for one page of shown candidates
+EXCLUSION_WALK = 602  # the same with an exclusion by spelling
 FIRST_WINDOW = 8
 MAX_LIMIT = 50
 
@@ -77,6 +78,7 @@ class SearchPage:
     never_spelled: tuple[str, ...] = ()  # marked words no article spells that way
     absent: tuple[str, ...] = ()  # words no article has (an empty first page)
     all_excluded: bool = False  # there were matches, each with an excluded word
+    all_hidden: bool = False  # there were matches, none of them dân vận news
 
 
 # --- running on the database thread ---------------------------------------------------------
@@ -191,23 +193,46 @@ def _count(conn: sqlite3.Connection, match: str, up_to: int) -> int:
 def _candidates(
     conn: sqlite3.Connection, parsed: ParsedQuery, match: str
 ) -> tuple[list[int], bool]:
-    """The newest ``CANDIDATES`` matches of ``match`` (keys) and whether there are more.
-    Exclusions by spelling are checked on what the walk found, and the walk goes on for
-    what they took out, up to ``EXCLUSION_WALKS`` times."""
+    """The newest ``CANDIDATES`` matches of ``match`` that users may see (keys), and
+    whether there may be more.
+
+    Only dân vận news is shown (relevance >= 1; DESIGN.md): the walk goes on past the
+    matches that are not, and past those an exclusion by spelling takes out, up to
+    ``WALK`` matches in all (``EXCLUSION_WALK`` with such an exclusion): a word common in
+    filtered news, or an excluded word in most matches, costs a bounded walk."""
+    budget = EXCLUSION_WALK if parsed.exact_excluded else WALK
     pool: list[int] = []
-    after = 0  # every key is above 0
-    for _ in range(EXCLUSION_WALKS):
-        wanted = CANDIDATES + 1 - len(pool)
-        found = _walk(conn, match, wanted, after)
-        if parsed.exact_excluded and found:
-            dropped = _keys_in(conn, index.EXACT, parsed.exact_excluded, found)
-            pool += (k for k in found if k not in dropped)
-        else:
-            pool += found
-        if len(found) < wanted or len(pool) > CANDIDATES:
-            return pool[:CANDIDATES], len(pool) > CANDIDATES
+    after, walked = 0, 0  # every key is above 0
+    while True:
+        size = min(CANDIDATES + 1, budget - walked)
+        found = _walk(conn, match, size, after)
+        walked += len(found)
+        kept = _shown(conn, found)
+        if parsed.exact_excluded and kept:
+            dropped = _keys_in(conn, index.EXACT, parsed.exact_excluded, kept)
+            kept = [k for k in kept if k not in dropped]
+        pool += kept
+        if len(pool) > CANDIDATES:
+            return pool[:CANDIDATES], True
+        if len(found) < size:
+            return pool, False
+        if walked >= budget:
+            return pool, True
         after = found[-1]
-    return pool, True
+
+
+def _shown(conn: sqlite3.Connection, keys: list[int]) -> list[int]:
+    """The keys of articles users may see, in order. An index seek per key: reading the
+    flag from the row itself (after the body, often on an overflow page) is 3x slower."""
+    if not keys:
+        return []
+    ids = [index.article_id(k) for k in keys]
+    sql = (
+        "SELECT id FROM articles INDEXED BY articles_shown_ids"
+        f" WHERE relevance >= 1 AND id IN ({','.join('?' * len(ids))})"
+    )
+    shown = {int(r[0]) for r in conn.execute(sql, ids)}
+    return [k for k, i in zip(keys, ids, strict=True) if i in shown]
 
 
 def _walk(conn: sqlite3.Connection, match: str, limit: int, after: int) -> list[int]:
@@ -349,4 +374,6 @@ def _explain(conn: sqlite3.Connection, page: SearchPage, parsed: ParsedQuery) ->
         changes["absent"] = absent
         if not absent and parsed.excluded:
             changes["all_excluded"] = _occurs(conn, index.FOLDED, parsed.every)
+        if not absent and not changes.get("all_excluded"):
+            changes["all_hidden"] = _occurs(conn, index.FOLDED, parsed.match)
     return replace(page, **changes) if changes else page

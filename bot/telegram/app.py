@@ -39,7 +39,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.jobs import register_jobs
-from bot.replies._bootstrap import import_bundled_if_empty
+from bot.replies._bootstrap import import_bundled_if_empty, start_rescore
 from bot.replies.dispatch import ordered_commands
 from bot.services import Services
 from bot.telegram.errors import on_error
@@ -146,6 +146,7 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     services = await Services.open(settings)
     app.bot_data["services"] = services
     await import_bundled_if_empty(services)
+    start_rescore(services)  # relevance of a new classifier version
     await _set_commands(app)
     register_jobs(app, services)
     log.info("bot @%s ready", app.bot.username)

@@ -45,6 +45,7 @@ def article(
         if published
         else None,
         body_hash=hashlib.sha1(f"{n}{body}".encode()).hexdigest(),
+        all_relevant=True,  # the texts are about search, not about being dân vận news
     )
 
 
@@ -292,7 +293,7 @@ async def test_a_search_inside_an_open_transaction_reads_within_it(tmp_path: Pat
         await adb.execute("COMMIT")
 
 
-async def test_migration_to_v6_keys_the_index_by_date(tmp_path: Path) -> None:
+async def test_migration_to_v7_keys_the_index_by_date(tmp_path: Path) -> None:
     from bot.store.schema import MIGRATIONS
 
     path = tmp_path / "v5.db"

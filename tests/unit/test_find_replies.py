@@ -5,15 +5,26 @@ is checked to be valid Telegram HTML (tests/unit/test_replies.visible)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.articles.model import Article
 from bot.config import Settings
 from bot.replies import dispatch
 from bot.replies.model import Reply
 from bot.services import Services
-from tests.unit.test_replies import NOW, PRIVATE, make_article, visible
+from tests.unit.test_replies import NOW, PRIVATE, visible
+from tests.unit.test_replies import make_article as _make_article
+
+
+def make_article(n: int, title: str, **kw: Any) -> Article:
+    """test_replies' article, shown whatever the relevance classifier thinks of its text
+    (these tests are about search)."""
+    return replace(_make_article(n, title, **kw), all_relevant=True)
+
 
 ARTICLES = [
     make_article(1, "Xây dựng Đảng ở cơ sở", event_date="2024-04-23",
@@ -105,6 +116,18 @@ async def test_nothing_found_gives_advice_that_fits(
     assert f"Không tìm thấy bài nào cho “{query}”." in text
     assert says in text
     assert "ngắn hơn" not in text  # the old one-size advice
+
+
+async def test_matches_that_are_not_dan_van_news_are_said_to_be_hidden(
+    services: Services,
+) -> None:
+    market = _make_article(
+        50, "Giá cổ phiếu ngân hàng tăng mạnh", kind=None,
+        body="Giá cổ phiếu ngân hàng tăng mạnh trên sàn chứng khoán trong phiên sáng nay.",
+    )  # fmt: skip
+    await services.writer.save(market, NOW)
+    text = await tim(services, "cổ phiếu")
+    assert "Các bài có «cổ phiếu» mà mình tìm thấy đều không phải tin dân vận" in text
 
 
 async def test_a_common_word_alone_gets_a_hint_when_it_matches_a_lot(services: Services) -> None:
