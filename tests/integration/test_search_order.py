@@ -1,6 +1,6 @@
 """Search order and explanations on a real SQLite file: newest first by the article's date,
 the spelling typed and whole phrases first, exclusions, approximate matches, the date keys
-of the index (updates, re-keying, the v6 migration) and one database call per search."""
+of the index (updates, re-keying, the v7 migration) and one database call per search."""
 
 from __future__ import annotations
 
