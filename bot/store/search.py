@@ -202,9 +202,8 @@ def _candidates(
     filtered news, or an excluded word in most matches, costs a bounded walk."""
     budget = EXCLUSION_WALK if parsed.exact_excluded else WALK
     pool: list[int] = []
-    after, walked = 0, 0  # every key is above 0
+    after, walked, size = 0, 0, min(CANDIDATES + 1, budget)  # every key is above 0
     while True:
-        size = min(CANDIDATES + 1, budget - walked)
         found = _walk(conn, match, size, after)
         walked += len(found)
         kept = _shown(conn, found)
@@ -219,6 +218,10 @@ def _candidates(
         if walked >= budget:
             return pool, True
         after = found[-1]
+        # As many as the share kept so far says are needed (fewer, larger steps).
+        kept_share = max(len(pool), 1) / walked
+        wanted = (CANDIDATES + 1 - len(pool)) / kept_share
+        size = int(min(budget - walked, max(CANDIDATES + 1, wanted)))
 
 
 def _shown(conn: sqlite3.Connection, keys: list[int]) -> list[int]:
@@ -226,7 +229,7 @@ def _shown(conn: sqlite3.Connection, keys: list[int]) -> list[int]:
     flag from the row itself (after the body, often on an overflow page) is 3x slower."""
     if not keys:
         return []
-    ids = [index.article_id(k) for k in keys]
+    ids = index.article_ids(keys)
     sql = (
         "SELECT id FROM articles INDEXED BY articles_shown_ids"
         f" WHERE relevance >= 1 AND id IN ({','.join('?' * len(ids))})"
@@ -342,7 +345,7 @@ def _hits(
     keys: Sequence[int],
     ranked: _Ranked,
 ) -> list[SearchHit]:
-    ids = [index.article_id(k) for k in keys]
+    ids = index.article_ids(keys)
     flag_of = {index.article_id(k): ranked.flags(k) for k in keys}
     found = article_store.get_many_sync(conn, ids)
     marks = ",".join("?" * len(ids))
