@@ -21,7 +21,7 @@ from bot.replies.registry import callback, command
 from bot.replies.render import esc, strip_tags, truncate
 from bot.replies.views import article_block
 from bot.store.db import run
-from bot.store.search import CANDIDATES, SearchHit, SearchPage, search, search_saved
+from bot.store.search import SearchHit, SearchPage, search, search_saved
 from bot.text.normalize import clean_nfc, fold, tone_variants
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def notes_for(page: SearchPage) -> list[str]:
             notes.append(f"Không có bài nào có đúng chữ {words}; {found}.")
         else:
             notes.append(
-                f"Trong {CANDIDATES} bài mới nhất tìm được, không bài nào có đúng chữ "
+                f"Trong {page.total} bài mới nhất tìm được, không bài nào có đúng chữ "
                 f"{_list(parsed.marked)}; {found}."
             )
     notes += _breadth_hints(page)
