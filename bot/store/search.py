@@ -21,6 +21,7 @@ trip, not one per query. How it runs (``search_sync``):
 from __future__ import annotations
 
 import html
+import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -225,16 +226,19 @@ def _candidates(
 
 
 def _shown(conn: sqlite3.Connection, keys: list[int]) -> list[int]:
-    """The keys of articles users may see, in order. An index seek per key: reading the
-    flag from the row itself (after the body, often on an overflow page) is 3x slower."""
+    """The keys of articles users may see, in order: one seek per key in the partial index
+    of shown ids (the flag in the row itself sits after the body, often on an overflow
+    page: 3x slower). The ids go in as one JSON array: an ``IN (?, ?, …)`` list of 2,000
+    took 2.5x longer."""
     if not keys:
         return []
     ids = index.article_ids(keys)
     sql = (
-        "SELECT id FROM articles INDEXED BY articles_shown_ids"
-        f" WHERE relevance >= 1 AND id IN ({','.join('?' * len(ids))})"
+        "SELECT a.id FROM json_each(?) AS j"
+        " JOIN articles AS a INDEXED BY articles_shown_ids ON a.id = j.value"
+        " WHERE a.relevance >= 1"
     )
-    shown = {int(r[0]) for r in conn.execute(sql, ids)}
+    shown = {int(r[0]) for r in conn.execute(sql, (json.dumps(ids),))}
     return [k for k, i in zip(keys, ids, strict=True) if i in shown]
 
 
