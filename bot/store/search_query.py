@@ -22,7 +22,7 @@ from bot.text.normalize import clean_nfc, fold, tone_variants, words
 MAX_WORDS = 12
 MAX_EXCLUDED = 6
 MAX_WORD_CHARS = 40
-MINUS_SIGNS = "-−–"  # hyphen-minus, minus sign, en dash
+MINUS_SIGNS = "-−–—"  # hyphen-minus, minus sign, en and em dash (phones make them of "-")
 
 
 @dataclass(frozen=True)
