@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import sqlite3
@@ -39,7 +40,7 @@ from bot.replies import dispatch
 from bot.replies.model import ChatContext
 from bot.services import Services
 from bot.store.db import connect
-from bot.store.search import search
+from bot.store.search import search, search_sync
 
 # (kind, query, LIKE pattern that finds the same text without an index)
 QUERIES = [
@@ -89,31 +90,47 @@ def reader_times(python: Path, path: Path, runs: int) -> dict[str, str]:
 
 
 async def search_rows(path: Path, runs: int, like_runs: int) -> list[tuple[Any, ...]]:
-    """Per query kind: p50, p95, matches, LIKE p50, LIKE/search. The kinds take turns, run
-    after run, so that a burst of other work on the machine hits them all alike."""
+    """Per query kind: wall p50/p95, CPU p50/p95, matches, LIKE p50, LIKE/search.
+
+    The kinds take turns, run after run, so that a burst of other work on the machine hits
+    them all alike. CPU time (the search's own thread, on a plain connection) leaves out
+    the time the thread waited for a core: on a shared machine the wall-clock p95 is mostly
+    that wait, as the fixed piece of work timed in the same loop shows."""
     db = await connect(path)
+    plain = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     rows = []
     try:
         pages = [await search(db, query) for _, query, _ in QUERIES]  # warms the cache too
-        times: list[list[float]] = [[] for _ in QUERIES]
-        floor: list[float] = []
+        walls: list[list[float]] = [[] for _ in range(len(QUERIES) + 1)]
+        cpus: list[list[float]] = [[] for _ in range(len(QUERIES) + 1)]
+        jobs: list[Callable[[], object]] = [
+            functools.partial(search_sync, plain, query) for _, query, _ in QUERIES
+        ]
+        jobs.append(fixed_work)
         for _ in range(runs):
             for i, (_, query, _) in enumerate(QUERIES):
                 t = time.perf_counter()
                 await search(db, query)
-                times[i].append((time.perf_counter() - t) * 1000)
+                walls[i].append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
             await asyncio.to_thread(fixed_work)
-            floor.append((time.perf_counter() - t) * 1000)
-        for (kind, query, pattern), page, ts in zip(QUERIES, pages, times, strict=True):
+            walls[-1].append((time.perf_counter() - t) * 1000)
+            for i, job in enumerate(jobs):
+                c = time.thread_time()
+                job()
+                cpus[i].append((time.thread_time() - c) * 1000)
+        for (kind, query, pattern), page, ts, cs in zip(QUERIES, pages, walls, cpus, strict=False):
             like = await timed(lambda p=pattern: like_scan(db, p), like_runs)  # type: ignore[misc]
             total = f"{page.total}{'+' if page.total_is_lower_bound else ''}"
-            p50, p95, like50 = statistics.median(ts), pct(ts, 0.95), statistics.median(like)
-            rows.append((kind, query, p50, p95, total, like50, like50 / p50))
-        rows.append(("machine floor (fixed work)", "-", statistics.median(floor),
-                     pct(floor, 0.95), "-", float("nan"), float("nan")))  # fmt: skip
+            p50, like50 = statistics.median(ts), statistics.median(like)
+            cpu = (statistics.median(cs), pct(cs, 0.95))
+            rows.append((kind, query, p50, pct(ts, 0.95), *cpu, total, like50, like50 / p50))
+        cpu = (statistics.median(cpus[-1]), pct(cpus[-1], 0.95))
+        rows.append(("machine floor (fixed work)", "-", statistics.median(walls[-1]),
+                     pct(walls[-1], 0.95), *cpu, "-", float("nan"), float("nan")))  # fmt: skip
     finally:
         await db.close()
+        plain.close()
     return rows
 
 
@@ -214,18 +231,18 @@ def main() -> int:
     hidden = f", {args.hidden:.0%} of them not shown" if args.hidden else ""
     print(f"\nsearch at {have:,} articles{hidden} ({size:.2f} GB), {args.runs} runs per query")
     print(f"(load average {load} on {os.cpu_count()} CPUs: other work shares the machine)")
-    head = "| query kind | query | p50 ms | p95 ms | matches | LIKE scan p50 ms | LIKE/search |"
+    head = (
+        "| query kind | query | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms | matches"
+        " | LIKE scan p50 ms | LIKE/search |"
+    )
     print("\n" + head + (" reader p50 ms | reader/search |" if reader else ""))
-    print("|---|---|---:|---:|---:|---:|---:|" + ("---:|---:|" if reader else ""))
-    for kind, query, p50, p95, total, like, ratio in rows:
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if reader else ""))
+    for kind, query, p50, p95, cpu50, cpu95, total, like, ratio in rows:
+        times = f"{p50:.2f} | {p95:.2f} | {cpu50:.2f} | {cpu95:.2f}"
         if query == "-":
-            print(
-                f"| {kind} | - | {p50:.2f} | {p95:.2f} | - | - | - |"
-                + (" - | - |" if reader else "")
-            )
+            print(f"| {kind} | - | {times} | - | - | - |" + (" - | - |" if reader else ""))
             continue
-        line = (f"| {kind} | `{query[:28]}` | {p50:.2f} | {p95:.2f} | {total} | {like:,.0f} "
-                f"| {ratio:,.0f}x |")  # fmt: skip
+        line = f"| {kind} | `{query[:28]}` | {times} | {total} | {like:,.0f} | {ratio:,.0f}x |"
         if reader:
             theirs = reader.get(query, "-")
             times = theirs.replace(",", "")
@@ -236,8 +253,10 @@ def main() -> int:
     print("|---|---:|---:|---:|")
     for label, calls, p50, p95 in trips:
         print(f"| {label} | {calls} | {p50:.2f} | {p95:.2f} |")
-    worst = max((r for r in rows if r[1] != "-"), key=lambda r: r[3])
-    print(f"\nworst search p95: {worst[0]} {worst[3]:.2f} ms (target <= 5 ms at 1,000,000)")
+    searches = [r for r in rows if r[1] != "-"]
+    wall, cpu = max(searches, key=lambda r: r[3]), max(searches, key=lambda r: r[5])
+    print(f"\nworst search p95: {wall[0]} {wall[3]:.2f} ms; in CPU time {cpu[0]} {cpu[5]:.2f} ms"
+          " (target <= 5 ms at 1,000,000)")  # fmt: skip
     return 0
 
 

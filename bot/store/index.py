@@ -12,8 +12,9 @@ Rows are keyed by the article's date, not its id: :func:`search_key` makes a row
 grows as the date gets older (newer ids first within a day), so FTS5 hands matches over
 newest-first in its natural, ascending order (a descending walk re-reads every leaf page
 it seeks into: 2-3x slower) and search stops after the first few hundred. The key an
-article was indexed under is kept in ``search_keys``: a change of ``sort_date`` made
-anywhere else can then never remove the wrong index rows (see :func:`rekey`).
+article was indexed under is kept in ``search_keys``, with whether users may see it (a
+trigger follows ``articles.relevance``): a change of ``sort_date`` made anywhere else can
+then never remove the wrong index rows (see :func:`rekey`).
 
 Both indexes are contentless (the text lives in ``articles``): a row is removed by
 inserting the 'delete' command with the values it was indexed with, so _folded_row and
@@ -116,12 +117,17 @@ def apply(db: sqlite3.Connection, ops: Iterable[IndexOp]) -> None:
         stored = _keys_of(db, [op[1] for op in removed])
         rows = [(stored.get(i) or search_key(d, i), t, b) for _, i, d, t, b in removed]
         _write(db, _DELETE, rows)
+    gone = {op[1] for op in removed} - {op[1] for op in added}
+    if gone:
+        db.executemany("DELETE FROM search_keys WHERE article_id = ?", [(i,) for i in gone])
     if added:
         rows = [(search_key(d, i), t, b) for _, i, d, t, b in added]
+        # REPLACE drops the article's row under its old key, if any. The article row is
+        # written by now: whether it is shown comes from it.
         db.executemany(
-            "INSERT INTO search_keys(article_id, key) VALUES (?, ?)"
-            " ON CONFLICT(article_id) DO UPDATE SET key = excluded.key",
-            [(op[1], row[0]) for op, row in zip(added, rows, strict=True)],
+            "INSERT OR REPLACE INTO search_keys(key, article_id, shown)"
+            " SELECT ?, id, relevance >= 1 FROM articles WHERE id = ?",
+            [(row[0], op[1]) for op, row in zip(added, rows, strict=True)],
         ).close()
         _write(db, _INSERT, rows)
 

@@ -243,14 +243,24 @@ def _v6_relevance(db: sqlite3.Connection) -> None:
 def _v7_index_in_date_order(db: sqlite3.Connection) -> None:
     """v7: both search indexes keyed by date (index.search_key) instead of article id, so
     that search walks matches newest-first in FTS5's fast ascending order and stops early;
-    ``search_keys`` remembers the key each article was indexed under. Rows go in ascending
+    ``search_keys`` remembers the key each article was indexed under, and whether users
+    may see it. Rows go in ascending
     key order (the articles_sort index walked backwards): FTS5 starts a new segment
     whenever a rowid is not above the previous one. ~27 s per 100,000 articles."""
     db.create_function("search_key", 2, index.search_key, deterministic=True)
     statements = [
-        "CREATE TABLE search_keys (article_id INTEGER PRIMARY KEY, key INTEGER NOT NULL)",
-        "INSERT INTO search_keys(article_id, key) SELECT id, search_key(sort_date, id)"
-        " FROM articles",
+        # Clustered by key (the rowid): the walk asks "which of these keys are shown" of a
+        # run of neighbouring rows. ``shown`` copies articles.relevance >= 1, kept by the
+        # trigger below whatever changes relevance (rescore, a vouching source, a topic).
+        "CREATE TABLE search_keys (key INTEGER PRIMARY KEY,"
+        " article_id INTEGER NOT NULL UNIQUE, shown INTEGER NOT NULL)",
+        "INSERT INTO search_keys(key, article_id, shown)"
+        " SELECT search_key(sort_date, id), id, relevance >= 1 FROM articles"
+        " ORDER BY sort_date DESC, id DESC",
+        "CREATE TRIGGER search_keys_shown AFTER UPDATE OF relevance ON articles"
+        " WHEN (old.relevance >= 1) IS NOT (new.relevance >= 1) BEGIN"
+        " UPDATE search_keys SET shown = (new.relevance >= 1) WHERE article_id = new.id;"
+        " END",
         "DROP TABLE article_fts",
         "DROP TABLE article_exact",
         "CREATE VIRTUAL TABLE article_fts USING fts5("

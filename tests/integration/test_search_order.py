@@ -365,3 +365,27 @@ async def test_a_walk_on_the_rarer_words_still_shows_only_full_matches(
         assert seen == [i for i in range(70, 40, -1) if i % 6 != 0]
         last = await search(adb, "Nà Tùm dân vận", limit=50)
         assert last.total == 25 and not last.total_is_estimate
+
+
+@pytest.mark.parametrize("query", ["dân vận", "Nà Tùm"])  # dense keys: one range read; sparse
+async def test_only_articles_users_may_see_are_found_whatever_changes_relevance(
+    tmp_path: Path, query: str
+) -> None:
+    texts = [article(i, f"Công tác dân vận lần {i}.", event="2024-01-01") for i in range(1, 61)]
+    texts[9] = article(10, "Dân vận ở Nà Tùm, lần 10.", event="2024-01-01")
+    texts[49] = article(50, "Dân vận ở Nà Tùm, lần 50.", event="2024-01-01")
+    path = archive(tmp_path, texts)
+    conn = open_sync(path)
+    conn.execute("UPDATE articles SET relevance = 0 WHERE id IN (10, 20, 30)")  # a rescore
+    conn.close()
+    async with opened_path(path) as adb:
+        found = {int(h.article.source[1:]) for h in (await search(adb, query, limit=50)).hits}
+        assert found and not found & {10, 20, 30}
+        assert 50 in found
+    conn = open_sync(path)
+    conn.execute("UPDATE articles SET relevance = 1 WHERE id = 10")  # a source vouches
+    assert conn.execute("SELECT shown FROM search_keys WHERE article_id = 10").fetchone() == (1,)
+    conn.close()
+    async with opened_path(path) as adb:
+        found = {int(h.article.source[1:]) for h in (await search(adb, query, limit=50)).hits}
+        assert 10 in found and not found & {20, 30}
