@@ -301,50 +301,72 @@ def _rank(
     last (all the rest after a window where none passed), until ``need`` candidates pass
     them all (the page is then decided) or every candidate was checked. A check is an
     index query limited to the window's keys: FTS5 then seeks only around the window's own
-    candidates."""
-    matched: set[int] | None = set() if verify else None
+    candidates. Words side by side are all the words: only the candidates apart are
+    checked against ``verify``, and only as many as the page needs."""
     spelled: set[int] | None = set() if parsed.exact_match else None
     together: set[int] | None = set() if parsed.phrase_match else None
-    if matched is None and spelled is None and together is None:
-        return _Ranked(pool, None, None, len(pool), len(pool))
     never: tuple[str, ...] = ()  # words typed with diacritics no article spells so
     best: list[int] = []  # pass every check, newest first
     done, size = 0, max(FIRST_WINDOW, need)
-    while done < len(pool) and len(best) < need:
+    checks = spelled is not None or together is not None
+    while checks and done < len(pool) and len(best) < need:
         window = pool[done : done + size]
-        if together is not None:  # first: the words side by side are all the words
+        if together is not None:
             together |= _keys_in(conn, index.FOLDED, str(parsed.phrase_match), window)
-        if matched is not None:
-            apart = [k for k in window if together is None or k not in together]
-            matched |= _keys_in(conn, index.FOLDED, str(verify), apart) if apart else set()
-            matched |= set(window) - set(apart)
-            window = [k for k in window if k in matched]
-        if spelled is not None and window and not never:
+        if spelled is not None and not never:
             spelled |= _keys_in(conn, index.EXACT, str(parsed.exact_match), window)
             if not spelled and done == 0:
                 never = _never_spelled(conn, parsed)  # then nothing is spelled: no check
-            if not never:
-                window = [k for k in window if k in spelled]
-        if together is not None:
-            window = [k for k in window if k in together]
-        best += window
+        best += (
+            k
+            for k in window
+            if (together is None or k in together) and (spelled is None or never or k in spelled)
+        )
         done += size
         size = size * 4 if best else len(pool)  # none in a first window: few anywhere
-    complete = done >= len(pool)
+    if checks and done < len(pool):  # only the first group is decided; nothing was counted
+        return _Ranked(best, spelled, together, None, 0 if never else None, never)
+    # Every candidate checked: the rest of the order, group by group.
     first = set(best)
-    rest = [k for k in pool if k not in first and (matched is None or k in matched)]
-    if spelled is None:
-        order, spelled_total = best + rest, len(best) + len(rest)
-    else:
+    rest = [k for k in pool if k not in first]
+    if spelled is not None:
         right = [k for k in rest if k in spelled]  # spelled, apart
         wrong = [k for k in rest if k not in spelled]
         if together is not None:
             wrong = [k for k in wrong if k in together] + [k for k in wrong if k not in together]
-        order = best + right + wrong
-        spelled_total = sum(k in spelled for k in best) + len(right)
-    if not complete:  # only the first groups are decided; nothing was counted
-        return _Ranked(best, spelled, together, None, 0 if never else None, never)
-    return _Ranked(order, spelled, together, len(best) + len(rest), spelled_total, never)
+        rest = right + wrong
+    if verify is None:
+        spelled_total = len(pool) if spelled is None else sum(k in spelled for k in pool)
+        return _Ranked(best + rest, spelled, together, len(pool), spelled_total, never)
+    rest, complete = _members(conn, verify, rest, together, need - len(best))
+    members = best + rest
+    counted: int | None = None
+    if spelled is not None and not any(k in spelled for k in pool):
+        counted = 0  # whatever the rest of the words do
+    elif complete:
+        counted = len(members) if spelled is None else sum(k in spelled for k in members)
+    return _Ranked(members, spelled, together, len(members) if complete else None, counted, never)
+
+
+def _members(
+    conn: sqlite3.Connection,
+    verify: str,
+    keys: list[int],
+    together: set[int] | None,
+    need: int,
+) -> tuple[list[int], bool]:
+    """``keys`` (in their order) that match ``verify``, checked a window at a time until
+    ``need`` are found; and whether every key was checked."""
+    found: list[int] = []
+    done, size = 0, max(FIRST_WINDOW, need)
+    while done < len(keys) and len(found) < need:
+        window = keys[done : done + size]
+        apart = sorted(k for k in window if together is None or k not in together)
+        matched = _keys_in(conn, index.FOLDED, verify, apart) if apart else set()
+        found += (k for k in window if k in matched or (together is not None and k in together))
+        done += size
+        size *= 4
+    return found, done >= len(keys)
 
 
 def _never_spelled(conn: sqlite3.Connection, parsed: ParsedQuery) -> tuple[str, ...]:
