@@ -39,6 +39,7 @@ from bot.config import Settings
 from bot.replies import dispatch
 from bot.replies.model import ChatContext
 from bot.services import Services
+from bot.store import db as db_module
 from bot.store.db import connect
 from bot.store.search import search, search_sync
 
@@ -98,6 +99,7 @@ async def search_rows(path: Path, runs: int, like_runs: int) -> list[tuple[Any, 
     that wait, as the fixed piece of work timed in the same loop shows."""
     db = await connect(path)
     plain = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    plain.execute(f"PRAGMA cache_size = -{getattr(db_module, 'CACHE_KIB', 2000)}")  # as the bot's
     rows = []
     try:
         pages = [await search(db, query) for _, query, _ in QUERIES]  # warms the cache too
