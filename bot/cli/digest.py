@@ -19,19 +19,17 @@ import asyncio
 import os
 import signal
 import sys
-from typing import Any
-
-from telegram.ext import ExtBot
-from telegram.request import HTTPXRequest
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.startup import settings_for
 from bot.config import ConfigError, Settings
-from bot.digest.deliver import Limits, Report
-from bot.digest.job import digest_for, send_week, summary
 from bot.digest.schedule import IsoWeek, digest_week_at, zone
-from bot.replies.render import strip_tags
-from bot.store import subscriptions
-from bot.telegram.scheduler import SendScheduler
+
+if TYPE_CHECKING:  # imported where used: every command builds this parser, and
+    # python-telegram-bot alone is a third of `danvan-bot fetch`'s start-up
+    from telegram.ext import ExtBot
+
+    from bot.digest.deliver import Report
 
 EXIT_NOT_RECORDED = 1
 
@@ -70,7 +68,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _preview(settings: Settings, week: IsoWeek, chat: int | None, *, as_html: bool) -> int:
+    from bot.digest.job import digest_for
+    from bot.replies.render import strip_tags
     from bot.services import Services
+    from bot.store import subscriptions
 
     services = await Services.open(settings)
     try:
@@ -93,6 +94,11 @@ async def _preview(settings: Settings, week: IsoWeek, chat: int | None, *, as_ht
 
 def make_bot(settings: Settings) -> ExtBot[Any]:
     """A bot that sends through the same kind of budget as the running bot's."""
+    from telegram.ext import ExtBot
+    from telegram.request import HTTPXRequest
+
+    from bot.telegram.scheduler import SendScheduler
+
     base = settings.telegram.api_base_url or "https://api.telegram.org/bot"
     return ExtBot(
         settings.telegram.token,
@@ -103,6 +109,8 @@ def make_bot(settings: Settings) -> ExtBot[Any]:
 
 
 async def _send(settings: Settings, week: IsoWeek, chat: int | None) -> int:
+    from bot.digest.deliver import Limits
+    from bot.digest.job import send_week
     from bot.services import Services
 
     stop = asyncio.Event()
@@ -132,5 +140,7 @@ async def _send(settings: Settings, week: IsoWeek, chat: int | None) -> int:
 
 
 def _summary(week: IsoWeek, r: Report, *, stopped: bool) -> str:
+    from bot.digest.job import summary
+
     line = f"digest {week}: {summary(r)}"
     return line + (" — stopped by signal; run again to finish" if stopped else "")
