@@ -98,18 +98,22 @@ def results_text(page: SearchPage, page_index: int, shortened: bool = False) -> 
 
 
 def _other_spellings(page: SearchPage, hits: list[SearchHit]) -> list[str]:
-    """How the shown articles spell the words typed with diacritics, when differently."""
+    """How the shown articles spell the words typed with diacritics, when differently: one
+    form per word, capitalised when an article writes it so ("Đảng" over "đảng")."""
     parsed = page.parsed
     if parsed is None:
         return []
     marked = {fold(w): {v.lower() for v in tone_variants(w)} for w in parsed.marked}
-    seen: dict[str, None] = {}
+    seen: dict[str, str] = {}
     for hit in hits:
         for form in hit.forms:
             typed = marked.get(fold(form))
-            if typed is not None and form.lower() not in typed:
-                seen.setdefault(form, None)
-    return list(seen)[:4]
+            if typed is None or form.lower() in typed:
+                continue
+            known = seen.get(form.lower())
+            if known is None or (known.islower() and not form.islower()):
+                seen[form.lower()] = form
+    return list(seen.values())[:4]
 
 
 def notes_for(page: SearchPage) -> list[str]:

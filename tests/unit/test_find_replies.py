@@ -77,6 +77,16 @@ async def test_an_approximate_match_is_said_in_vietnamese(services: Services) ->
     assert ids_in(text) == [2, 1]
 
 
+async def test_an_approximate_word_is_named_once_capitalised_as_written(
+    services: Services,
+) -> None:
+    lower = make_article(60, "Nghị quyết đại hội", event_date="2024-04-30",
+                         body="Thực hiện nghị quyết đại hội đảng các cấp.")  # fmt: skip
+    await services.writer.save(lower, NOW)
+    text = await tim(services, "đang")
+    assert "đây là các bài có «Đảng»." in text and "«đảng»" not in text
+
+
 async def test_the_typed_spelling_is_not_called_approximate(services: Services) -> None:
     text = await tim(services, "Đảng")
     assert "đúng chữ" not in text and ids_in(text) == [2, 1]
