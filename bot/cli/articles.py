@@ -17,6 +17,8 @@ from bot.articles.relevance import VERSION as RELEVANCE_VERSION
 from bot.cli.startup import settings_for
 from bot.config import TOPICS, Settings
 from bot.replies._bootstrap import open_archive
+from bot.replies.find import advice, notes_for
+from bot.replies.render import strip_tags
 from bot.sources.files import ArticleFileError, import_paths, read_article_file
 from bot.store.db import open_sync
 from bot.store.relevance import rescore
@@ -163,9 +165,13 @@ async def _search(settings: Settings, query: str, limit: int, as_json: bool) -> 
         return 0
     if not page.hits:
         print(f"Không tìm thấy bài nào cho «{query}».")
+        for line in advice(page):
+            print(strip_tags(line))
         return 0
     more = "+" if page.total_is_lower_bound else ""
-    print(f"{page.total}{more} kết quả cho «{query}»:")
+    print(f"{page.total}{more} kết quả cho «{query}», mới nhất trước:")
+    for line in notes_for(page):
+        print(strip_tags(line))
     for hit in page.hits:
         a = hit.article
         print(f"#{a.id}  {a.title}  [{a.event_date or ''}] ({a.source})")

@@ -101,7 +101,8 @@ def _save(
     row = None
     if curl:
         row = db.execute(
-            "SELECT id, body_hash, title, body, all_relevant FROM articles WHERE canonical_url = ?",
+            "SELECT id, body_hash, title, body, all_relevant, sort_date FROM articles"
+            " WHERE canonical_url = ?",
             (curl,),
         ).fetchone()
     if row is None:
@@ -138,7 +139,7 @@ def _save(
         "all_relevant": int(all_relevant),
     }
     if row is not None:
-        article_id, old_hash, old_title, old_body, old_all = row
+        article_id, old_hash, old_title, old_body, old_all, old_sort_date = row
         if old_hash == article.body_hash and old_title == ex.title:
             if article.all_relevant and not old_all:
                 vouch(db, article_id)
@@ -149,7 +150,7 @@ def _save(
         ).fetchone()
         if other is not None:
             return SaveResult(other[0], "duplicate")
-        index_ops.append((True, article_id, old_title, old_body))
+        index_ops.append((True, article_id, old_sort_date, old_title, old_body))
         sets = ", ".join(f"{k} = :{k}" for k in values)
         db.execute(f"UPDATE articles SET {sets} WHERE id = :id", {**values, "id": article_id})
         db.execute("DELETE FROM article_provinces WHERE article_id = ?", (article_id,))
@@ -176,7 +177,7 @@ def _save(
                 for c in {p.current for p in ex.provinces}
             ],
         )
-    index_ops.append((False, article_id, ex.title, article.body))
+    index_ops.append((False, article_id, values["sort_date"], ex.title, article.body))
     return SaveResult(article_id, status)
 
 
@@ -273,6 +274,16 @@ async def get_many(db: aiosqlite.Connection, ids: Sequence[int]) -> list[StoredA
         return []
     marks = ",".join("?" * len(ids))
     found = {a.id: a for a in await _fetch(db, _SELECT + f" WHERE a.id IN ({marks})", ids)}
+    return [found[i] for i in ids if i in found]
+
+
+def get_many_sync(db: sqlite3.Connection, ids: Sequence[int]) -> list[StoredArticle]:
+    """:func:`get_many` for code that runs on the database thread (one call, many reads)."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = db.execute(_SELECT + f" WHERE a.id IN ({marks})", list(ids)).fetchall()
+    found = {a.id: a for a in (_row_to_article(tuple(r)) for r in rows)}
     return [found[i] for i in ids if i in found]
 
 

@@ -37,6 +37,10 @@ RESTORE_HINT = "restore a backup with `danvan-bot restore BACKUP`"
 # quick_check reads every page: 0.35 s at 100,000 articles (643 MB) from the page cache,
 # about 1 s from disk here; at the bot's start only. A slower disk gets this long.
 QUICK_CHECK_SECONDS = 30.0
+# The page cache of the bot's connection, in KiB (SQLite's default is 2 MiB). A search reads
+# index pages of every word it looks up; at a million articles 16 MiB kept them between
+# searches: a rare phrase took 25 % less CPU. Filled only as pages are read.
+CACHE_KIB = 16 * 1024
 
 
 class DatabaseProblem(RuntimeError):
@@ -333,6 +337,7 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
         await pragma(db, f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await pragma(db, "PRAGMA synchronous = NORMAL")
         await pragma(db, "PRAGMA foreign_keys = ON")
+        await pragma(db, f"PRAGMA cache_size = -{CACHE_KIB}")
     except BaseException:
         await db.close()
         raise

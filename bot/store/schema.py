@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from bot.store import index
+
 Migration = str | Callable[[sqlite3.Connection], None]
 
 _V1_INITIAL = """
@@ -264,6 +266,53 @@ def _v7_undated_and_topics(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE subscriptions ADD COLUMN thread_id INTEGER")
 
 
+def _v8_index_in_date_order(db: sqlite3.Connection) -> None:
+    """v8: both search indexes keyed by date (index.search_key) instead of article id, so
+    that search walks matches newest-first in FTS5's fast ascending order and stops early;
+    ``search_keys`` remembers the key each article was indexed under, and whether users
+    may see it. Rows go in ascending
+    key order (the articles_sort index walked backwards): FTS5 starts a new segment
+    whenever a rowid is not above the previous one. ~27 s per 100,000 articles."""
+    db.create_function("search_key", 2, index.search_key, deterministic=True)
+    statements = [
+        # Clustered by key (the rowid): the walk asks "which of these keys are shown" of a
+        # run of neighbouring rows. ``shown`` copies articles.relevance >= 1, kept by the
+        # trigger below whatever changes relevance (rescore, a vouching source, a topic).
+        "CREATE TABLE search_keys (key INTEGER PRIMARY KEY,"
+        " article_id INTEGER NOT NULL UNIQUE, shown INTEGER NOT NULL)",
+        "INSERT INTO search_keys(key, article_id, shown)"
+        " SELECT search_key(sort_date, id), id, relevance >= 1 FROM articles"
+        " ORDER BY sort_date DESC, id DESC",
+        "CREATE TRIGGER search_keys_shown AFTER UPDATE OF relevance ON articles"
+        " WHEN (old.relevance >= 1) IS NOT (new.relevance >= 1) BEGIN"
+        " UPDATE search_keys SET shown = (new.relevance >= 1) WHERE article_id = new.id;"
+        " END",
+        "DROP TABLE article_fts",
+        "DROP TABLE article_exact",
+        "CREATE VIRTUAL TABLE article_fts USING fts5("
+        " title, body, content='', columnsize=0, tokenize='unicode61 remove_diacritics 2')",
+        "CREATE VIRTUAL TABLE article_exact USING fts5("
+        " text, content='', columnsize=0, detail=none, tokenize='unicode61 remove_diacritics 0')",
+        # Leaf pages of 1,000 bytes instead of 4,050: without positions a page holds ~2,000
+        # rowids, and a seek to a candidate decodes the page up to it (spelling checks got
+        # 2.4x faster; the index is 1 % larger).
+        "INSERT INTO article_exact(article_exact, rank) VALUES ('pgsz', 1000)",
+        "INSERT INTO article_fts(rowid, title, body)"
+        " SELECT k.key, replace(replace(a.title, 'đ', 'd'), 'Đ', 'D'),"
+        " replace(replace(a.body, 'đ', 'd'), 'Đ', 'D')"
+        " FROM articles a JOIN search_keys k ON k.article_id = a.id"
+        " ORDER BY a.sort_date DESC, a.id DESC",
+        "INSERT INTO article_exact(rowid, text)"
+        " SELECT k.key, a.title || char(10) || a.body"
+        " FROM articles a JOIN search_keys k ON k.article_id = a.id"
+        " ORDER BY a.sort_date DESC, a.id DESC",
+        "INSERT INTO article_fts(article_fts) VALUES ('optimize')",
+        "INSERT INTO article_exact(article_exact) VALUES ('optimize')",
+    ]
+    for sql in statements:
+        db.execute(sql).close()
+
+
 MIGRATIONS: list[Migration] = [
     _V1_INITIAL,
     _V2_UNITS_AND_COUNTS,
@@ -272,6 +321,7 @@ MIGRATIONS: list[Migration] = [
     _V5_SOURCE_KIND,
     _v6_relevance,
     _v7_undated_and_topics,
+    _v8_index_in_date_order,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -16,6 +16,7 @@ from bot.articles.model import RawArticle
 from bot.articles.pipeline import process
 from bot.sources.files import import_paths
 from bot.store import articles as store
+from bot.store import index
 from bot.store.db import connect, open_sync
 from bot.store.search import search
 from bot.text.provinces import Gazetteer
@@ -160,10 +161,7 @@ def test_dedupe_by_url_then_body(tmp_path: Path) -> None:
     assert (r3.id, r3.status) == (r1.id, "updated")
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
     # The index follows the update: the new words are found, the row is there once.
-    rows = conn.execute(
-        "SELECT rowid FROM article_fts WHERE article_fts MATCH 'body:thanh AND body:cong'"
-    ).fetchall()
-    assert rows == [(r1.id,)]
+    assert _rows(conn, "article_fts", "body:thanh AND body:cong") == [r1.id]
     conn.close()
 
 
@@ -222,8 +220,9 @@ def test_migration_from_v1_backfills_units(tmp_path: Path) -> None:
 
 
 def _rows(conn: sqlite3.Connection, table: str, match: str) -> list[int]:
+    """Ids of the articles an index finds for ``match``."""
     sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
-    return [r[0] for r in conn.execute(sql, (match,))]
+    return [index.article_id(r[0]) for r in conn.execute(sql, (match,))]
 
 
 def test_an_update_leaves_no_old_words_in_either_index(tmp_path: Path) -> None:
@@ -272,8 +271,6 @@ async def test_migration_to_v4_reindexes_without_telex(tmp_path: Path) -> None:
 
 
 def test_optimize_merges_the_index_and_keeps_every_row(tmp_path: Path) -> None:
-    from bot.store import index
-
     conn = open_sync(tmp_path / "o.db")
     g = Gazetteer.load()
     for i in range(3):  # three batches: three segments
