@@ -23,6 +23,7 @@ from bot.replies.views import article_block
 from bot.store.db import run
 from bot.store.search import SearchHit, SearchPage, search, search_saved
 from bot.text.normalize import clean_nfc, fold, tone_variants
+from bot.text.numbers import format_number
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -68,12 +69,12 @@ def results_text(page: SearchPage, page_index: int, shortened: bool = False) -> 
         if page_index > 0 and page.problem is None:
             if page.total_is_lower_bound:
                 return (
-                    f"Mình chỉ xếp {page.total} bài mới nhất có “{shown}”. "
+                    f"Mình chỉ xếp {format_number(page.total)} bài mới nhất có “{shown}”. "
                     "Hãy thêm từ để thu hẹp, ví dụ tên tỉnh."
                 )
             return f"Không còn kết quả nào cho “{shown}” ở trang này."
         return "\n".join([f"Không tìm thấy bài nào cho “{shown}”.", *advice(page)])
-    total = str(page.total)
+    total = format_number(page.total)
     if page.total_is_lower_bound:
         total += "+"
     elif page.total_is_estimate:  # not every candidate was checked for every word
@@ -133,8 +134,8 @@ def notes_for(page: SearchPage) -> list[str]:
             notes.append(f"Không có bài nào có đúng chữ {words}; {found}.")
         else:
             notes.append(
-                f"Trong {page.total} bài mới nhất tìm được, không bài nào có đúng chữ "
-                f"{_list(parsed.marked)}; {found}."
+                f"Trong {format_number(page.total)} bài mới nhất tìm được, không bài nào"
+                f" có đúng chữ {_list(parsed.marked)}; {found}."
             )
     notes += _breadth_hints(page)
     return notes
