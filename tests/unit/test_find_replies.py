@@ -167,3 +167,13 @@ async def test_a_page_button_keeps_the_order(services: Services) -> None:
     page2 = await dispatch.handle_callback(data, PRIVATE, services)
     first, second = ids_in(visible(reply)), ids_in(visible(page2))
     assert first == [5, 3, 13, 12, 11] and second[:4] == [10, 9, 8, 7]
+
+
+async def test_large_counts_have_the_vietnamese_thousands_dot(services: Services) -> None:
+    from bot.replies.find import results_text
+    from bot.store.search import search
+
+    page = await search(services.db, "dân vận")
+    assert page.hits
+    text = results_text(replace(page, total=6074, total_is_lower_bound=False), 0)
+    assert "6.074 bài" in text and "6074" not in text
