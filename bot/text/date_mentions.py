@@ -9,7 +9,7 @@ date of something else, and is marked as such.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 _TIME_OF_DAY = r"(?:sáng|chiều|trưa|tối|đêm|rạng\s+sáng|sáng\s+sớm|chiều\s+tối)"
@@ -24,11 +24,12 @@ _NUMERIC = re.compile(
         (?:(?P=sep)(?P<y>\d{{4}}|\d{{2}}(?!\d)))?(?![\d/]|\.\d)""",
     re.IGNORECASE | re.VERBOSE,
 )
-# "24-25/11", "từ ngày 24 đến 26/11/2024": a range; the event starts on its first day.
+# "24-25/11", "từ ngày 24 đến 26/11/2024", "ngày 8 và 15/11/2022" (two sessions): the event
+# starts on its first day.
 _RANGE = re.compile(
     rf"""(?P<lead>(?P<tod>\b{_TIME_OF_DAY}{_RELATIVE})\s*(?:ngày\s*)?\(?\s*
             |(?P<ngay>\b(?:từ\s+)?ngày)\s+|(?P<paren>\()\s*(?:ngày\s*)?)?
-        (?<![\d/.\-])(?P<d>\d{{1,2}})\s*(?:[-–]|đến|tới)\s*(?:ngày\s*)?\d{{1,2}}
+        (?<![\d/.\-])(?P<d>\d{{1,2}})\s*(?:[-–]|đến|tới|và)\s*(?:ngày\s*)?\d{{1,2}}
         (?P<sep>[/.])(?P<m>\d{{1,2}})(?:(?P=sep)(?P<y>\d{{4}}))?(?![\d/])""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -37,9 +38,10 @@ _WORDS = re.compile(
         ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})(?:\s*(?:năm|,)\s*(?P<y>\d{{4}}))?""",
     re.IGNORECASE | re.VERBOSE,
 )
-# What makes a date belong to something other than the event.
+# What makes a date belong to something other than the event. A document number has a
+# letter in it ("06-ĐA/TU", "110/TB-VPCP"); "22/07/2022" before a date is a stamp, not one.
 _DOCUMENT_BEFORE = re.compile(
-    r"(?:\bsố\s+[\w\-/.&]+|[\w\-]+/[\w\-/]+|nghị\s+quyết|chỉ\s+thị|quyết\s+định|kế\s+hoạch|"
+    r"(?:\bsố\s+[\w\-/.&]+|(?=[\w\-/]*[^\W\d_])[\w\-]+/[\w\-/]+|nghị\s+quyết|chỉ\s+thị|quyết\s+định|kế\s+hoạch|"
     r"thông\s+tư|công\s+văn|hướng\s+dẫn|thông\s+báo|kết\s+luận|đề\s+án|luật|nghị\s+định|"
     r"ban\s+hành|ký\s+ngày|có\s+hiệu\s+lực)[^.;]{0,25}$",
     re.IGNORECASE,
@@ -158,6 +160,31 @@ def find_dates(text: str) -> list[DateMention]:
             other = max(cues)[1] if cues else None
             found.append(DateMention(day, month, year, start, end, cue, other))
     found.sort(key=lambda d: d.start)
+    return _years_from_range_ends(text, found)
+
+
+_RANGE_TO = re.compile(
+    r"\s*(?:[-–]|đến|tới)\s*(?:ngày\s*)?(?:(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d))?", re.IGNORECASE
+)
+
+
+def _years_from_range_ends(text: str, found: list[DateMention]) -> list[DateMention]:
+    """The first date of a range takes the year of the last: "từ ngày 08/11 đến
+    18/11/2023", "6/1-7/2/1930"."""
+    for i, first in enumerate(found):
+        if first.year is not None:
+            continue
+        m = _RANGE_TO.match(text, first.end)
+        if m is None or m.end() == first.end:
+            continue
+        if m.group(3):  # the end date written right after: "6/1-7/2/1930"
+            end_month, end_year = int(m.group(2)), int(m.group(3))
+        elif i + 1 < len(found) and found[i + 1].start == m.end() and found[i + 1].year:
+            end_month, end_year = found[i + 1].month, found[i + 1].year or 0
+        else:
+            continue
+        year = end_year - 1 if first.month > end_month else end_year
+        found[i] = replace(first, year=year)
     return found
 
 

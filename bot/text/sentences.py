@@ -9,6 +9,18 @@ from __future__ import annotations
 
 import re
 
+
+def _upper_letters() -> str:
+    """Every upper-case Latin letter with or without marks (Vietnamese "Đ", "Ơ", "Ư", "Ấ"...).
+
+    A range like ``À-Ỹ`` also takes in the lower-case letters between (đ, ơ, ư, á...)."""
+    spans = (range(0x41, 0x5B), range(0xC0, 0x250), range(0x1E00, 0x1F00))
+    return "".join(ch for span in spans for ch in map(chr, span) if ch.isupper())
+
+
+# A regex character class of the capital letters: a name, a sentence start.
+UPPER = f"[{_upper_letters()}]"
+
 # Abbreviations that end with a full stop inside a sentence (compared case-insensitively).
 _ABBREVIATIONS = frozenset(
     """tp tx tt q p h x ts ths pgs gs bs ks cn ncs ls nsưt nsnd ttưt ndt ông bà st tr
@@ -22,7 +34,7 @@ _ABBREVIATIONS = frozenset(
 _CLOSE = r"""(?:/\.)?["'”’»)\]]*\s+"""
 _BOUNDARY = re.compile(
     rf"""(?:\.\.\.{_CLOSE}|…{_CLOSE}|\.{_CLOSE}|!{_CLOSE}|\?{_CLOSE}|/\.\s+)"""
-    r"""(?=["'“‘«(\[]{0,2}[A-ZÀ-ỸĐ0-9])"""
+    rf"""(?=["'“‘«(\[]{{0,2}}(?:{UPPER}|[0-9]))"""
 )
 
 
