@@ -109,6 +109,7 @@ def chairs_in_sentence(sentence: str, places: Collection[str] = ()) -> list[str]
         # Only the clause that ends at "chủ trì": after the last full stop or "Dự ..." list.
         clause = re.split(r"(?:^|[.;]\s+)(?=Dự\s|Tham\s+dự|Cùng\s+dự)", clause)[-1]
         clause = re.sub(r"^.*?\bdo\s+(?=" + _HONORIFIC + ")", "", clause, flags=re.IGNORECASE)
+        clause = _AUXILIARY_END.sub("", clause)  # "Tô Lâm đã chủ trì", "X đến dự và chủ trì"
         listed = _LIST_START.match(clause) is not None
     out: list[str] = []
     for segment in re.split(r"\s*;\s*", clause):
@@ -116,9 +117,7 @@ def chairs_in_sentence(sentence: str, places: Collection[str] = ()) -> list[str]
             found = _names_in(part, listed)
             out.extend(found)
     if not out and not first and not of:
-        name = _name_after_titles(clause, places)
-        if name:
-            out.append(name)
+        out = _names_after_titles(clause, places)
     return out
 
 
@@ -163,27 +162,63 @@ def _name_in(text: str, *, exact: bool) -> str | None:
     return " ".join(kept)
 
 
-def _name_after_titles(clause: str, places: Collection[str]) -> str | None:
-    """The capitalised words that end a clause naming a title, from the family name on,
-    without a province name before: "... Tỉnh ủy Hòa Bình Bùi Văn Thịnh" -> Bùi Văn Thịnh."""
-    if not _PERSON_TITLE.search(clause):
-        return None
-    words = clause.split()
+_AUXILIARY_END = re.compile(
+    r"(?:\s+(?:đã|vừa|trực\s+tiếp|(?:đến\s+)?dự\s+và|cùng))+\s*$", re.IGNORECASE
+)
+_CHAIN_SPLIT = re.compile(r"\s+(?:cùng(?:\s+với)?|và)\s+(?:các\s+)?", re.IGNORECASE)
+_PLACE_BEFORE = re.compile(
+    r"(?:ủy|uỷ|tỉnh|huyện|quận|xã|phường|thị\s+xã|thị\s+trấn|thành\s+phố|TP\.?)$", re.IGNORECASE
+)
+
+
+def _names_after_titles(clause: str, places: Collection[str]) -> list[str]:
+    """Chairs named by their titles, without honorific: "Phó Chủ tịch UBND tỉnh Trần Văn
+    A cùng các Phó Chủ tịch UBND tỉnh: Võ B, Trần C chủ trì", "Phó Thủ tướng Nguyễn Văn D,
+    Trưởng Ban Chỉ đạo ... chủ trì"."""
+    names: list[str] = []
+    for piece in _CHAIN_SPLIT.split(clause):
+        if not _PERSON_TITLE.search(piece):
+            continue
+        if ":" in piece:  # "các Phó Chủ tịch UBND tỉnh: Võ Phiên, Trần Phước Hiền"
+            for item in _LIST_SPLIT.split(piece.split(":", 1)[1].strip(" .")):
+                name = _name_in(item, exact=True)
+                if name is None:
+                    break
+                names.append(name)
+            continue
+        for segment in reversed(piece.split(",")[-3:]):
+            name = _name_after_title(segment, places)
+            if name:
+                names.append(name)
+                break
+    return names
+
+
+def _name_after_title(segment: str, places: Collection[str]) -> str | None:
+    """The capitalised words that end a segment, from the family name on, without a
+    province name before: "... Tỉnh ủy Hòa Bình Bùi Văn Thịnh" -> Bùi Văn Thịnh."""
+    words = segment.split()
     run: list[str] = []
     for word in reversed(words):
         if not word[:1].isupper() or not word.replace("’", "").replace("'", "").isalpha():
             break
         run.insert(0, word)
+    before = " ".join(words[: len(words) - len(run)])
+    after_place = _PLACE_BEFORE.search(before) is not None
     i = 0
     while i < len(run):  # province names open the run: "Hòa Bình", "Thừa Thiên Huế"
         for n in (3, 2, 1):
             if i + n <= len(run) and " ".join(run[i : i + n]) in places:
                 i += n
+                after_place = False
                 break
         else:
             break
     run = run[i:]
     for p in range(max(0, len(run) - 4), len(run) - 1):
-        if run[p].lower() in SURNAMES and run[p].lower() not in _TITLE_WORDS:
-            return " ".join(run[p:])
+        if run[p].lower() not in SURNAMES or run[p].lower() in _TITLE_WORDS:
+            continue
+        if p == 0 and after_place and len(run) < 3:
+            continue  # "Huyện ủy Mai Sơn": a place, not a person
+        return " ".join(run[p:])
     return None

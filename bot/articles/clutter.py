@@ -70,6 +70,13 @@ def _as_date(m: re.Match[str]) -> date | None:
     return None
 
 
+# A short line with a date, a time of day and nothing but CMS labels and counters:
+# "cms-publish-date 07/07/2020 | 03:16 | cms-view-count: 1453".
+_DATE_ANYWHERE = re.compile(_DATE)
+_TIME_ANYWHERE = re.compile(rf"(?<![\d/]){_TIME}(?![\d/])", re.IGNORECASE)
+_CMS_WORD = re.compile(r"^(?:[a-z]+(?:[-_][a-z]+)+|gmt|utc|view|views)$", re.IGNORECASE)
+
+
 def stamp_date(line: str) -> date | None:
     """The date of a publication stamp that makes up the whole line, else None.
 
@@ -79,10 +86,21 @@ def stamp_date(line: str) -> date | None:
         return None
     m = _STAMP.match(line)
     if m is None:
-        return None
+        return _cms_stamp(line)
     if is_banner_match(m):
         return None
     return _as_date(m)
+
+
+def _cms_stamp(line: str) -> date | None:
+    d = _DATE_ANYWHERE.search(line)
+    if d is None or _TIME_ANYWHERE.search(line) is None:
+        return None
+    rest = _TIME_ANYWHERE.sub(" ", _DATE_ANYWHERE.sub(" ", line))
+    words = re.findall(r"[^\W\d_][\w\-]*", rest)
+    if all(_CMS_WORD.match(w) for w in words):  # "10/07/2024 11:54 555": views
+        return _as_date(d)
+    return None
 
 
 def is_banner(line: str) -> bool:
@@ -143,9 +161,9 @@ def is_widget(line: str) -> bool:
 
 # --- outlet tags ----------------------------------------------------------------------------
 
-# "(QNO) - ", "(GLO)- ", "BBK - ", "VOV.VN - ", "(Baobacgiang.vn) – ", "(TTCNTT)- ".
+# "(QNO) - ", "(GLO)- ", "BBK - ", "VOV.VN - ", "QĐND Online – ", "(Baobacgiang.vn) – ".
 _OUTLET = re.compile(
-    r"^(?P<tag>\([\w.\- ]{2,30}\)|[A-ZĐ]{2,8}(?:\.[A-Za-z]{2,4})?)\s*[-–—]\s*(?=\S)"
+    r"^(?P<tag>\([\w.\- ]{2,30}\)|[A-ZĐ]{2,8}(?:\.[A-Za-z]{2,4}|\s+Online)?)\s*[-–—]\s*(?=\S)"
 )
 
 

@@ -58,7 +58,10 @@ _HELD_FILLER = re.compile(
     r"thành\s+công|chu\s+đáo)\s+)?",
     _I,
 )
-_PLURAL_START = re.compile(r"^\s*(?:các|nhiều|những|mỗi|hằng|hàng|được\s+\d|\d)", _I)
+_PLURAL_START = re.compile(
+    r"^\s*(?:các|nhiều|những|mỗi|hằng|hàng|(?:được\s+)?(?:hơn|trên|gần|khoảng|tới|hàng)?\s*\d)",
+    _I,
+)
 _PLURAL_BEFORE = re.compile(r"(?:\bcác|\bnhiều|\bnhững|\bmỗi|\bhằng|\bhàng|\d)\s*$", _I)
 _HABIT = re.compile(
     r"thường\s+xuyên|định\s+kỳ|hằng\s+(?:năm|tháng|quý|tuần)|hàng\s+(?:năm|tháng|quý|tuần)|"
@@ -67,8 +70,11 @@ _HABIT = re.compile(
 )
 _PLANNED = re.compile(
     r"(?:\bsẽ|dự\s+kiến|kế\s+hoạch|chuẩn\s+bị(?:\s+cho)?|hướng\s+dẫn|\bcần|\bphải|\bnên|"
-    r"đề\s+nghị|yêu\s+cầu|\bviệc|tiến\s+tới|hướng\s+tới|chỉ\s+đạo|\bchưa|\bkhông|\bsắp|"
-    r"\bđể|nhằm)\s+(?:\S+\s+){0,3}$",
+    r"đề\s+nghị|yêu\s+cầu|\bviệc|tiến\s+tới|hướng\s+tới|\bchưa|\bkhông|\bsắp|"
+    r"\bđể|nhằm)\s+(?:\S+\s+){0,3}$|"
+    # directing others to hold it: "hướng dẫn các huyện ủy, thị ủy, thành ủy tổ chức"
+    r"(?:hướng\s+dẫn|đề\s+nghị|yêu\s+cầu|\bgiao\s+(?:cho\s+)?|(?<!biểu\s)chỉ\s+đạo|đôn\s+đốc)"
+    r"\s+(?:\S+\s+){0,8}$",
     _I,
 )
 # A verb inside a noun phrase or a passive modifier: "công tác kiểm tra", "được tuyên dương".
@@ -111,6 +117,7 @@ _LOOKING_BACK = re.compile(
     r"sắp\s+tới|trong\s+thời\s+gian|trước\s+đó|cách\s+đây|từ\s+năm|sau\s+khi|trước\s+khi)",
     _I,
 )
+_CITED_PLENUM = re.compile(r"\bkh[oó]a\s+[IVXL]+\b|\bTrung\s+ương\s+\d", _I)
 _SUBJECT_WORD = re.compile(rf"{UPPER}|\bđoàn\b|\bđồng\s+chí\b")
 _MAIN_VERB = re.compile(
     r"\s(?:đã|vừa|phát\s+biểu|ký|trao|nhấn\s+mạnh|cho\s+biết|đề\s+nghị|thống\s+nhất)\b", _I
@@ -137,18 +144,27 @@ class Event:
     end: int = 0  # first paragraph of the next item of a listing page
 
 
-def find_event(paragraphs: Sequence[str], lead: int = 0) -> Event | None:
-    """The first event the text reports, reading from the lead paragraph on."""
+def find_event(paragraphs: Sequence[str], lead: int = 0, headline: str = "") -> Event | None:
+    """The first event the text reports, reading from the lead paragraph on.
+
+    After the lead's first sentences a report needs a stated day, and a time of day
+    ("chiều 21-9") unless the lead or headline speaks of an event: a feature recounting
+    "Ngày 12/5/2023, xã tổ chức họp dân" in its third paragraph reports no event."""
     if not paragraphs:
         return None
     presupposed: Event | None = None
+    about_event: bool | None = None
     last = min(len(paragraphs), lead + 1 + FOLLOWING)
     for index in range(lead, last):
         text = lead_text(paragraphs[index]) if index == lead else paragraphs[index]
         limit = None if index == lead else SENTENCES_PER_PARAGRAPH
         for order, sentence in enumerate(split_sentences(text)[:limit]):
             strict = index != lead or order >= LEAD_SENTENCES
-            event = event_in_sentence(sentence, index, strict=strict)
+            if strict and about_event is None:
+                about_event = names_event(headline) or names_event(paragraphs[lead])
+            event = event_in_sentence(
+                sentence, index, strict=strict, timed=strict and not about_event
+            )
             if event is None:
                 continue
             if event.presupposed:
@@ -159,20 +175,38 @@ def find_event(paragraphs: Sequence[str], lead: int = 0) -> Event | None:
     return _with_end(presupposed, paragraphs) if presupposed else None
 
 
-def event_in_sentence(sentence: str, paragraph: int = 0, *, strict: bool = False) -> Event | None:
+_FORMS = re.compile(rf"\b(?:{KIND_FORMS}|{NEUTRAL_FORMS})\b", _I)
+_HABIT_ANYWHERE = re.compile(
+    r"hằng\s+năm|hàng\s+năm|định\s+kỳ|thường\s+niên|mỗi\s+năm|thường\s+xuyên", _I
+)
+
+
+def names_event(text: str) -> bool:
+    """Whether a text speaks of an event at all: a form ("hội nghị", "ngày hội") or a kind."""
+    return bool(text) and (_FORMS.search(text) is not None or kind_of_name(text) is not None)
+
+
+def event_in_sentence(
+    sentence: str, paragraph: int = 0, *, strict: bool = False, timed: bool = False
+) -> Event | None:
     """The event this sentence reports, if it reports one. ``strict``: only with a stated
-    day (for sentences after the lead's first ones)."""
+    day; ``timed``: only with a time of day ("Sáng 12/3", "chiều 21-9")."""
     if _LOOKING_BACK.match(sentence):
         return None
     dates = [d for d in find_dates(sentence) if d.other is None]
-    if dates and dates[0].year is not None and dates[0].year < HISTORY_BEFORE:
-        return None  # history: "Từ ngày 6/1-7/2/1930, Hội nghị thành lập Đảng ..."
-    if strict and not dates:
+    if _is_history(sentence, dates):
         return None
+    if (strict and not dates) or (timed and dates[0].cue != "time"):
+        return None
+    if not dates and _HABIT_ANYWHERE.search(sentence):
+        return None  # "Hội thi được tổ chức hằng năm": a habit
     date = dates[0] if dates else None
     recent = _RECENT.search(sentence) is not None
+    named_until = -1  # a rejected form's name: the verbs in it ("Hội nghị triển khai ...")
     for m in _ANCHOR.finditer(sentence):
-        before = sentence[max(0, m.start() - 40) : m.start()]
+        if m.start() < named_until:
+            continue
+        before = sentence[max(0, m.start() - 60) : m.start()]
         if _HABIT.search(before) or _PLANNED.search(before):
             continue
         kind = m.lastgroup
@@ -180,12 +214,26 @@ def event_in_sentence(sentence: str, paragraph: int = 0, *, strict: bool = False
             found = _held(sentence, m, before, dated=date is not None)
         elif kind == "form":
             found = _form(sentence, m, before, dated=date is not None)
+            if found is None:
+                named_until = m.start() + len(event_name(sentence[m.start() :]))
         else:
             found = _verb(sentence, m, before, dated=date is not None, recent=recent)
         if found is not None:
             subject, name, presupposed = found
             return Event(paragraph, sentence, subject, name, date, presupposed)
     return None
+
+
+_YEARS = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def _is_history(sentence: str, dates: Sequence[DateMention]) -> bool:
+    """A sentence about history: its event date, or every year it names, before 1990 ("Từ
+    ngày 6/1-7/2/1930, Hội nghị ...", "Đại hội lần thứ I được tổ chức vào năm 1930")."""
+    if dates and dates[0].year is not None:
+        return dates[0].year < HISTORY_BEFORE
+    years = [int(y) for y in _YEARS.findall(sentence)]
+    return bool(years) and max(years) < HISTORY_BEFORE
 
 
 def _held(
@@ -195,7 +243,8 @@ def _held(
     rest = sentence[m.end() :]
     if _NOT_HELD.match(rest) or _NOUN_BEFORE_HELD.search(before) or _PLURAL_START.match(rest):
         return None
-    rest = rest[_HELD_FILLER.match(rest).end() :]  # type: ignore[union-attr]
+    filler = _HELD_FILLER.match(rest)
+    rest = rest[filler.end() :] if filler else rest
     head = " ".join(rest.split()[:4])
     named = _ANCHOR.search(head)
     if named is not None and named.lastgroup != "held" and named.start() <= 12:
@@ -224,8 +273,11 @@ def _form(
         return sentence[: m.start()], name, False
     if dated and _starts_clause(before):  # "Sáng 10/1, hội nghị tổng kết ..."
         return "", name, False
-    if _PRESUPPOSED.search(before):
-        start = m.start() - len(_PRESUPPOSED.search(before).group(0))  # type: ignore[union-attr]
+    presupposing = _PRESUPPOSED.search(before)
+    if presupposing is not None:
+        if _CITED_PLENUM.search(name):
+            return None  # "Tại Hội nghị Trung ương 5 khóa XII, Đảng ta đã ban hành ..."
+        start = m.start() - len(presupposing.group(0))
         name = event_name(sentence[m.start() :])
         if start <= 3:  # "Tại hội nghị, X đã ký kết ...": the subject follows
             comma = sentence.find(",", m.end())

@@ -54,7 +54,7 @@ def extract(
     headline = (given_title or cleaned.headline or heading_before(paragraphs, lead) or "").strip()
     title = headline or derive_title(paragraphs[lead] if paragraphs else "")
     published = published or cleaned.published
-    event = find_event(paragraphs, lead)
+    event = find_event(paragraphs, lead, headline)
     body = "\n".join(paragraphs)
     text = f"{headline}\n{body}" if headline else body
     outlet_unit = gazetteer.outlet_province(cleaned.outlet) if cleaned.outlet else None

@@ -39,7 +39,7 @@ EVENT_VERBS = (
     r"làm\s+việc|thăm|chúc\s+mừng|chúc\s+tết|tặng\s+quà|trao\s+quà|trao\s+tặng|"
     r"trao(?=\s+(?:\d|giấy|bằng|huy|kỷ|kỉ|nhà|sổ|học\s+bổng|giải|quyết\s+định|cờ|thưởng|"
     r"tiền|xe|bò|suất))|tặng(?=\s+(?:\d|giấy|bằng|nhà|sổ|học\s+bổng|cờ|hoa|quà|xe|bò|suất))|"
-    r"ký\s+kết|kí\s+kết|ký(?=\s+(?:chương\s+trình|quy\s+chế|kế\s+hoạch|thỏa\s+thuận|"
+    r"ký\s+kết|kí\s+kết|ký(?=\s+(?:chương\s+trình|quy\s+chế|kế\s+hoạch\s+phối\s+hợp|thỏa\s+thuận|"
     r"thoả\s+thuận|biên\s+bản|nghị\s+quyết\s+liên\s+tịch|cam\s+kết|giao\s+ước))|"
     r"khai\s+giảng|bế\s+giảng|mở\s+lớp|họp(?!\s+(?:mặt|báo))|gặp\s+gỡ|giao\s+lưu|"
     r"tiếp(?=\s+(?:đoàn|Đoàn|xúc|đón|và\s+làm\s+việc|công\s+dân|thân\s+mật))|"
@@ -93,16 +93,15 @@ _PEOPLE = re.compile(
 )
 # Where an event's name stops: its guests, its organiser, or a cited document.
 _NAME_END = re.compile(
-    r"\s(?:với\s+sự|do\s|có\s+sự|dưới\s+sự)|[.;]\s|"
+    r"\s(?:với\s+sự|do\s|có\s+sự|dưới\s+sự)|[.;]\s|\b(?:[Bb]áo\s+cáo|[Dd]ự\s+thảo|[Vv]ăn\s+kiện)\b|"
     r"\b(?:[Nn]ghị\s+quyết|[Cc]hỉ\s+thị|Kết\s+luận|[Qq]uyết\s+định\s+số|Luật|Đề\s+án|"
     r"[Tt]hông\s+tri|Hướng\s+dẫn|[Kk]ế\s+hoạch\s+(?:số|tổ\s+chức))\b"
 )
 NAME_WORDS = 18
 
-_PROGRAMME = re.compile(r"phối\s+hợp|thực\s+hiện|chương\s+trình|quy\s+chế", _I)
-_PAST_REVIEW = re.compile(
-    r"\b\d+\s+năm\s+qua\b|trong\s+thời\s+gian\s+qua|kết\s+quả\s+(?:thực\s+hiện|phối\s+hợp)", _I
-)
+# A meeting about a coordination programme that looks back on its years is its review.
+_PROGRAMME = re.compile(r"phối\s+hợp|chương\s+trình|quy\s+chế", _I)
+_PAST_REVIEW = re.compile(r"\b\d+\s+năm\s+(?:qua|thực\s+hiện|triển\s+khai)\b", _I)
 
 
 def event_name(text: str) -> str:

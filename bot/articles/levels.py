@@ -28,8 +28,8 @@ _CENTRAL_CITY = (
     r"(?:Hà\s+Nội|(?:Hồ\s+Chí\s+Minh|HCM|\.HCM)|Hải\s+Phòng|Đà\s+Nẵng|Cần\s+Thơ|Huế|Thủ\s+đô)"
 )
 _CUES = re.compile(
-    rf"""\b(?:(?P<military>quân\s+khu|quân\s+đoàn|quân\s+chủng|binh\s+chủng|binh\s+đoàn|sư\s+đoàn|
-        lữ\s+đoàn|trung\s+đoàn|tiểu\s+đoàn|bộ\s+đội|(?-i:BĐBP|BCH|LLVT|QĐND|CAND|CATP)|
+    rf"""\b(?:(?P<military>(?-i:Quân\s+khu|Quân\s+đoàn|Quân\s+chủng|Binh\s+chủng|Binh\s+đoàn|
+        Sư\s+đoàn|Lữ\s+đoàn|Trung\s+đoàn|Tiểu\s+đoàn)|bộ\s+đội|(?-i:BĐBP|BCH|LLVT|QĐND|CAND|CATP)|
         biên\s+phòng|bộ\s+chỉ\s+huy|(?-i:Bộ\s+CHQS|Ban\s+CHQS|Bộ\s+CH)|bộ\s+tư\s+lệnh|
         bộ\s+tham\s+mưu|cục\s+chính\s+trị|tổng\s+cục\s+chính\s+trị|bộ\s+quốc\s+phòng|
         cục\s+dân\s+vận|đảng\s+ủy\s+quân\s+sự|quân\s+ủy|quân\s+đội|hải\s+quân|
@@ -47,7 +47,7 @@ _CUES = re.compile(
       |(?P<city>thành\s+(?:ủy|uỷ)|thành\s+phố|(?-i:TP\.?|Tp\.?)\s*)
       |(?P<province>tỉnh|(?-i:TU\b|Sở\s)|hđnd\s+tỉnh)
       |(?P<district>huyện|quận|thị\s+xã|thị\s+ủy|thị\s+đoàn|(?-i:TX\b\.?))
-      |(?P<commune>xã(?!\s+hội)|phường|thị\s+trấn))""",
+      |(?P<commune>(?<!tấn\s)xã(?!\s+hội)|phường|thị\s+trấn))""",
     re.IGNORECASE | re.VERBOSE,
 )
 _NATIONAL = re.compile(

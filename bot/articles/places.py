@@ -30,9 +30,10 @@ _GUESTS = re.compile(
     r"lãnh\s+đạo|khảo\s+sát|kiểm\s+tra|giám\s+sát|của)\b[^.!?\n]{0,200}?"
     r"\b(?:đến|về|sang)\s+(?:dự|thăm|làm\s+việc|trao\s+đổi|học\s+tập|chúc\s+mừng)[^.!?\n]*"
 )
-# A delegation received: "tiếp đoàn công tác Ban Dân vận Tỉnh ủy X".
+# A delegation received: "tiếp (và làm việc với) đoàn công tác Ban Dân vận Tỉnh ủy X".
 _RECEIVED = re.compile(
-    r"\b(?:tiếp|đón|tiếp\s+đón)\s+(?:các\s+)?[Đđ]oàn\s+(?:công\s+tác|đại\s+biểu|cán\s+bộ|"
+    r"\b(?:tiếp|đón|tiếp\s+đón|(?:tiếp\s+và\s+)?làm\s+việc\s+với)\s+(?:các\s+)?[Đđ]oàn\s+"
+    r"(?:công\s+tác|đại\s+biểu|cán\s+bộ|"
     r"lãnh\s+đạo|khảo\s+sát|của)\b[^.;!?\n]*"
 )
 _CAPITAL_VENUE = re.compile(r"(?:\btại|\bở)\s+(?:thủ\s+đô\s+|thành\s+phố\s+|TP\.?\s*)?$", re.I)

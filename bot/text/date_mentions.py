@@ -30,7 +30,8 @@ _RANGE = re.compile(
     rf"""(?P<lead>(?P<tod>\b{_TIME_OF_DAY}{_RELATIVE})\s*(?:ngày\s*)?\(?\s*
             |(?P<ngay>\b(?:từ\s+)?ngày)\s+|(?P<paren>\()\s*(?:ngày\s*)?)?
         (?<![\d/.\-])(?P<d>\d{{1,2}})\s*(?:[-–]|đến|tới|và)\s*(?:ngày\s*)?\d{{1,2}}
-        (?P<sep>[/.])(?P<m>\d{{1,2}})(?:(?P=sep)(?P<y>\d{{4}}))?(?![\d/])""",
+        (?:(?P<sep>[/.])(?P<m>\d{{1,2}})(?:(?P=sep)(?P<y>\d{{4}}))?
+          |-(?P<m2>\d{{1,2}})-(?P<y2>\d{{4}}))(?![\d/])""",
     re.IGNORECASE | re.VERBOSE,
 )
 _WORDS = re.compile(
@@ -46,11 +47,18 @@ _DOCUMENT_BEFORE = re.compile(
     r"ban\s+hành|ký\s+ngày|có\s+hiệu\s+lực)[^.;]{0,25}$",
     re.IGNORECASE,
 )
-_ANNIVERSARY_BEFORE = re.compile(
-    r"(?:kỷ\s+niệm|kỉ\s+niệm|thành\s+lập|truyền\s+thống|ngày\s+sinh|năm\s+sinh|"
-    r"chào\s+mừng|hướng\s+tới|nhân\s+dịp)[^.;]{0,60}$",
-    re.IGNORECASE,
+_DEADLINE_BEFORE = re.compile(
+    r"(?:trước|chậm\s+nhất|hạn\s+chót|hạn|đến\s+hết|xong\s+trước)\s*(?:ngày\s*)?$", re.IGNORECASE
 )
+# An anniversary's date stands in its phrase: "kỷ niệm 90 năm ngày 15/10", or in brackets
+# after its name, commas allowed ("kỷ niệm 50 năm ngày giải phóng miền Nam, thống nhất đất
+# nước (30/4/1975 - 30/4/2025)"). "Nhân dịp Tết, ngày 2/2, ..." opens a new clause: an event.
+_ANNIVERSARY_CUE = (
+    r"(?:kỷ\s+niệm|kỉ\s+niệm|thành\s+lập|truyền\s+thống|ngày\s+sinh|năm\s+sinh|"
+    r"chào\s+mừng|hướng\s+tới|nhân\s+dịp)"
+)
+_ANNIVERSARY_BEFORE = re.compile(rf"{_ANNIVERSARY_CUE}[^.;,]{{0,60}}$", re.IGNORECASE)
+_ANNIVERSARY_BRACKET = re.compile(rf"{_ANNIVERSARY_CUE}[^.;]{{0,90}}(?:\(\s*)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,7 @@ class DateMention:
     start: int
     end: int
     cue: str  # "time" (Sáng/Chiều...), "ngay" ("Ngày ..."), "paren", or "bare"
-    other: str | None = None  # why it is not an event date: "document", "anniversary"
+    other: str | None = None  # why not an event date: "document", "anniversary", "deadline"
 
     def iso(self) -> str:
         if self.year is None:
@@ -126,7 +134,10 @@ def find_dates(text: str) -> list[DateMention]:
     windows = _windows(text)
     for rx, kind in ((_WORDS, "words"), (_RANGE, "range"), (_NUMERIC, "numeric")):
         for m in _matches(rx, text, windows):
-            day, month, year = int(m.group("d")), int(m.group("m")), _year(m.group("y"))
+            if kind == "range" and m.group("m") is None:  # "1 đến 31-1-2023"
+                day, month, year = int(m.group("d")), int(m.group("m2")), _year(m.group("y2"))
+            else:
+                day, month, year = int(m.group("d")), int(m.group("m")), _year(m.group("y"))
             if kind != "words" and m.group("sep") == "." and not m.group("tod"):
                 continue  # "2.8" is a number unless a time of day says it is a date
             if kind == "numeric" and m.group("sep") == "-" and year is None and not m.group("lead"):
@@ -154,12 +165,19 @@ def find_dates(text: str) -> list[DateMention]:
                 for name, rx2 in (
                     ("document", _DOCUMENT_BEFORE),
                     ("anniversary", _ANNIVERSARY_BEFORE),
+                    ("anniversary", _ANNIVERSARY_BRACKET if text[start] == "(" else None),
                 )
-                if (m2 := rx2.search(before))
+                if rx2 is not None and (m2 := rx2.search(before))
             ]
             other = max(cues)[1] if cues else None
+            if other is None and _DEADLINE_BEFORE.search(before):
+                other = "deadline"  # "trước ngày 30/6": when something is due
             found.append(DateMention(day, month, year, start, end, cue, other))
     found.sort(key=lambda d: d.start)
+    for i in range(1, len(found)):  # "(15/10/1930 - 15/10/2025)": both ends are the anniversary
+        prev, cur = found[i - 1], found[i]
+        if prev.other and not cur.other and _RANGE_TO.fullmatch(text, prev.end, cur.start):
+            found[i] = replace(cur, other=prev.other)
     return _years_from_range_ends(text, found)
 
 
