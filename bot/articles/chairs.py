@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
-from bot.text.sentences import UPPER, split_sentences
+from bot.text.sentences import UPPER, paragraph_sentences
 
 _HONORIFIC = (
     r"(?:các\s+đồng\s+chí\s*:?|đồng\s+chí|ông|bà|"
@@ -82,7 +82,7 @@ def chairs_of(
     for paragraph in paragraphs[start : min(stop, start + MAX_PARAGRAPHS)]:
         if "chủ trì" not in paragraph.lower():
             continue
-        for sentence in split_sentences(paragraph):
+        for sentence in paragraph_sentences(paragraph):
             for name in chairs_in_sentence(sentence, places):
                 if name not in names:
                     names.append(name)
@@ -109,7 +109,7 @@ def chairs_in_sentence(sentence: str, places: Collection[str] = ()) -> list[str]
         # Only the clause that ends at "chủ trì": after the last full stop or "Dự ..." list.
         clause = re.split(r"(?:^|[.;]\s+)(?=Dự\s|Tham\s+dự|Cùng\s+dự)", clause)[-1]
         clause = re.sub(r"^.*?\bdo\s+(?=" + _HONORIFIC + ")", "", clause, flags=re.IGNORECASE)
-        clause = _AUXILIARY_END.sub("", clause)  # "Tô Lâm đã chủ trì", "X đến dự và chủ trì"
+        clause = _without_auxiliaries(clause)  # "Tô Lâm đã chủ trì", "X đến dự và chủ trì"
         listed = _LIST_START.match(clause) is not None
     out: list[str] = []
     for segment in re.split(r"\s*;\s*", clause):
@@ -162,9 +162,18 @@ def _name_in(text: str, *, exact: bool) -> str | None:
     return " ".join(kept)
 
 
-_AUXILIARY_END = re.compile(
-    r"(?:\s+(?:đã|vừa|trực\s+tiếp|(?:đến\s+)?dự\s+và|cùng))+\s*$", re.IGNORECASE
-)
+_AUXILIARIES = frozenset({"đã", "vừa", "trực", "tiếp", "đến", "dự", "và", "cùng"})
+
+
+def _without_auxiliaries(clause: str) -> str:
+    """A clause without the words between a chair's name and "chủ trì": "đã", "vừa",
+    "trực tiếp", "(đến) dự và", "cùng"."""
+    words = clause.split()
+    while words and words[-1].lower() in _AUXILIARIES:
+        words.pop()
+    return " ".join(words)
+
+
 _CHAIN_SPLIT = re.compile(r"\s+(?:cùng(?:\s+với)?|và)\s+(?:các\s+)?", re.IGNORECASE)
 _PLACE_BEFORE = re.compile(
     r"(?:ủy|uỷ|tỉnh|huyện|quận|xã|phường|thị\s+xã|thị\s+trấn|thành\s+phố|TP\.?)$", re.IGNORECASE

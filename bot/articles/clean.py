@@ -152,7 +152,7 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
         if _CREDIT.match(line) and len(line) <= 80:
             credits.append(line)
             continue
-        if len(kept) <= _TOP_LINES:  # "headline | 10:05 22/07/2022 | lead" on one line
+        if len(kept) <= _TOP_LINES and ":" in line:  # "headline | 10:05 22/07/2022 | lead"
             pieces, inline = split_inline_stamp(line)
             if inline is not None and published is None:
                 published = inline

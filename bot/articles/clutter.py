@@ -118,12 +118,12 @@ def is_banner_match(m: re.Match[str]) -> bool:
 def split_inline_stamp(paragraph: str) -> tuple[list[str], date | None]:
     """A paragraph cut at a stamp inside it ("headline | 10:05 22/07/2022 | lead"), or at a
     stamp glued to its first word; the pieces and the stamp's date."""
-    if "|" in paragraph or "(" in paragraph:
+    if ("|" in paragraph or "(" in paragraph) and ":" in paragraph:
         m = _INLINE_STAMP.search(paragraph)
         if m is not None:
             pieces = [paragraph[: m.start()].strip(" |"), paragraph[m.end() :].strip(" |")]
             return [p for p in pieces if p], _as_date(m)
-    if paragraph[:1].isdigit():
+    if paragraph[:1].isdigit() and "/" in paragraph[1:3]:
         g = _GLUED_STAMP.match(paragraph)
         if g is not None:
             return [paragraph[g.end() :]], _as_date(g)
@@ -206,10 +206,10 @@ _CAPTION_OPENER = re.compile(
     r"\s+(?:trao|tặng|chụp|thăm)|\(\s*ảnh)",
     re.IGNORECASE,
 )
-_PHOTO_CREDIT = re.compile(
-    r"(?:\bảnh\s*:\s*\S|\(ảnh\b|ảnh\s+minh\s+họa|ảnh\s+minh\s+hoạ|\(hình\s+từ\s+internet\)|"
-    r"nguồn\s+ảnh)",
-    re.IGNORECASE,
+# A photo credit in a caption: "Ảnh: qdnd.vn", "(Ảnh: TTXVN)", "Ảnh minh họa".
+_PHOTO_CREDITS = (
+    *("ảnh:", "ảnh :", "(ảnh", "ảnh minh họa", "ảnh minh hoạ", "(hình từ internet)"),
+    "nguồn ảnh",
 )
 _SPEAKER = re.compile(
     r"\bphát\s+biểu(?:\s+(?:tại|chỉ\s+đạo|khai\s+mạc|bế\s+mạc|kết\s+luận|ý\s+kiến)\b.{0,60})?"
@@ -223,10 +223,13 @@ def is_caption(paragraph: str) -> bool:
     """A photo caption: it shows, it does not report (no tense, no date), and it is short."""
     if len(paragraph) > 220:
         return False
-    if _PHOTO_CREDIT.search(paragraph):
+    low = paragraph.lower()
+    if ("ảnh" in low or "hình" in low) and any(credit in low for credit in _PHOTO_CREDITS):
         return True
     if paragraph.startswith("(") and paragraph.endswith(")"):
         return True  # "(Hội viên nông dân làm đường bê tông)"
+    if _CAPTION_OPENER.match(paragraph) is None and "phát biểu" not in low:
+        return False
     if _TENSE.search(paragraph):
         return False
     return bool(_CAPTION_OPENER.match(paragraph) or _SPEAKER.search(paragraph))

@@ -22,28 +22,57 @@ the next item (a new dated report) starts, so that chairs and provinces stay in 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from bot.articles.kinds import (
     EVENT_VERBS,
     KIND_FORMS,
     NEUTRAL_FORMS,
     WEAK_VERBS,
+    both_cases,
     event_name,
     kind_of_name,
 )
 from bot.articles.lead import lead_text
 from bot.text.date_mentions import DateMention, find_dates
-from bot.text.sentences import UPPER, split_sentences
+from bot.text.sentences import UPPER, paragraph_sentences, split_sentences
 
 _I = re.IGNORECASE
 HISTORY_BEFORE = 1990  # a date before this is history, not news of an event
 
-_ANCHOR = re.compile(
-    rf"\b(?:(?P<held>tổ\s+chức)|(?P<form>{KIND_FORMS}|{NEUTRAL_FORMS})|(?P<verb>{EVENT_VERBS}))\b",
-    _I,
-)
+
+_HELD_WORDS = r"tổ\s+chức"
+_FORM_WORDS = f"{KIND_FORMS}|{NEUTRAL_FORMS}"
+# The words that may report an event; what each is is told by _IS_HELD and _IS_FORM. The
+# word boundary before a match is checked by the caller (see _anchors).
+_ANCHOR_WORDS = f"{_HELD_WORDS}|{_FORM_WORDS}|{EVENT_VERBS}"
+_ANCHOR = re.compile(rf"(?:{both_cases(_ANCHOR_WORDS)})\b")
+_IS_HELD = re.compile(_HELD_WORDS, _I)
+_IS_FORM = re.compile(rf"(?:{_FORM_WORDS})\b", _I)
+
+
+def _anchors(text: str) -> Iterator[tuple[re.Match[str], str]]:
+    """The event words of ``text`` in order, each with what it is: "held" ("tổ chức"),
+    "form" ("hội nghị", "Hội thi") or "verb" ("làm việc", "ký kết")."""
+    pos = 0
+    while (m := _ANCHOR.search(text, pos)) is not None:
+        start = m.start()
+        if start > 0 and text[start - 1].isalnum():
+            pos = start + 1  # inside a word
+            continue
+        pos = m.end()
+        form = _IS_FORM.match(text, start)
+        if _IS_HELD.match(m.group(0)):
+            kind = "held"
+        elif form is not None and form.end() == m.end():
+            kind = "form"
+        else:
+            kind = "verb"
+        yield m, kind
+
+
 # "tổ chức" as a noun or for a policy: an organisation, "tổ chức thực hiện".
 _NOT_HELD = re.compile(
     r"\s*(?:chính\s+trị|đảng|cơ\s+sở|đoàn\s+thể|hội\s+quần|tôn\s+giáo|,\s*cá\s+nhân|thành\s+viên|"
@@ -51,7 +80,7 @@ _NOT_HELD = re.compile(
     r"bộ\s+máy|cán\s+bộ|và\s+cá\s+nhân|lại|sắp\s+xếp|tốt|được)",
     _I,
 )
-_NOUN_BEFORE_HELD = re.compile(r"(?:\bcác|\bnhững|\bcủa|\bvà|\bcho|\bmọi)\s*$", _I)
+_NOUN_BEFORE_HELD = frozenset({"các", "những", "của", "và", "cho", "mọi"})
 # Words between "tổ chức" and the event's name: "tổ chức thành công Đại hội".
 _HELD_FILLER = re.compile(
     r"^\s*(?:(?:thành\s+công(?:\s+tốt\s+đẹp)?|trọng\s+thể|long\s+trọng|trang\s+trọng|"
@@ -63,20 +92,37 @@ _PLURAL_START = re.compile(
     _I,
 )
 _PLURAL_BEFORE = re.compile(r"(?:\bcác|\bnhiều|\bnhững|\bmỗi|\bhằng|\bhàng|\d)\s*$", _I)
-_HABIT = re.compile(
-    r"thường\s+xuyên|định\s+kỳ|hằng\s+(?:năm|tháng|quý|tuần)|hàng\s+(?:năm|tháng|quý|tuần)|"
-    r"mỗi\s+(?:năm|tháng|quý)|\bluôn\b",
-    _I,
+# Words before an event that make it a habit, a plan or a duty, not a report: read as the
+# last words before it (word sets: a regex ending in "(?:\S+\s+){0,8}$" costs ~30 µs).
+_HABIT_WORDS = frozenset(
+    """thường xuyên|định kỳ|hằng năm|hằng tháng|hằng quý|hằng tuần|hàng năm|hàng tháng|
+    hàng quý|hàng tuần|mỗi năm|mỗi tháng|mỗi quý|luôn""".replace("\n", "").split("|")
 )
-_PLANNED = re.compile(
-    r"(?:\bsẽ|dự\s+kiến|kế\s+hoạch|chuẩn\s+bị(?:\s+cho)?|hướng\s+dẫn|\bcần|\bphải|\bnên|"
-    r"đề\s+nghị|yêu\s+cầu|\bviệc|tiến\s+tới|hướng\s+tới|\bchưa|\bkhông|\bsắp|"
-    r"\bđể|nhằm)\s+(?:\S+\s+){0,3}$|"
-    # directing others to hold it: "hướng dẫn các huyện ủy, thị ủy, thành ủy tổ chức"
-    r"(?:hướng\s+dẫn|đề\s+nghị|yêu\s+cầu|\bgiao\s+(?:cho\s+)?|(?<!biểu\s)chỉ\s+đạo|đôn\s+đốc)"
-    r"\s+(?:\S+\s+){0,8}$",
-    _I,
+_PLANNED_WORDS = frozenset(
+    """sẽ|dự kiến|kế hoạch|chuẩn bị|hướng dẫn|cần|phải|nên|đề nghị|yêu cầu|việc|tiến tới|
+    hướng tới|chưa|không|sắp|để|nhằm""".replace("\n", "").split("|")
 )
+# Directing others to hold it: "hướng dẫn các huyện ủy, thị ủy, thành ủy tổ chức".
+_DIRECTING_WORDS = frozenset("hướng dẫn|đề nghị|yêu cầu|giao cho|chỉ đạo|đôn đốc".split("|"))
+_STRIP = ",;:.!?\"“”‘’'()[]"
+
+
+def _habit_or_plan(before: str) -> bool:
+    """A habit ("thường xuyên tổ chức"), a plan or duty ("sẽ tổ chức", "cần giám sát") in
+    the last words before an event word, or others directed to hold it."""
+    words = [w.strip(_STRIP) for w in before.lower().split()[-10:]]
+    pairs = [f"{a} {b}" for a, b in pairwise(words)]
+    if any(g in _HABIT_WORDS for g in (*words, *pairs)):
+        return True
+    near = (*words[-4:], *pairs[-4:])
+    if any(g in _PLANNED_WORDS for g in near):
+        return True
+    return any(
+        g in _DIRECTING_WORDS and not (g == "chỉ đạo" and i and words[i - 1] == "biểu")
+        for i, g in enumerate(pairs)
+    )
+
+
 # A verb inside a noun phrase or a passive modifier: "công tác kiểm tra", "được tuyên dương".
 _NOUN_PHRASE = re.compile(
     r"(?:công\s+tác|\bviệc|kết\s+quả|hoạt\s+động|tình\s+hình|phong\s+trào|\bcuộc|\bđợt|"
@@ -122,9 +168,7 @@ _SUBJECT_WORD = re.compile(rf"{UPPER}|\bđoàn\b|\bđồng\s+chí\b")
 _MAIN_VERB = re.compile(
     r"\s(?:đã|vừa|phát\s+biểu|ký|trao|nhấn\s+mạnh|cho\s+biết|đề\s+nghị|thống\s+nhất)\b", _I
 )
-_NEW_ITEM = re.compile(
-    r"^(?:(?:vào\s+)?(?:sáng|chiều|trưa|tối|đêm|ngày|hôm)\b|[^.]{0,140}\bvừa\s+)", _I
-)
+_NEW_ITEM_OPENERS = ("sáng", "chiều", "trưa", "tối", "đêm", "ngày", "hôm", "vào")
 
 LEAD_SENTENCES = 2  # sentences of the lead read without a stated day
 FOLLOWING = 3  # paragraphs after the lead read for a dated report
@@ -158,7 +202,7 @@ def find_event(paragraphs: Sequence[str], lead: int = 0, headline: str = "") -> 
     for index in range(lead, last):
         text = lead_text(paragraphs[index]) if index == lead else paragraphs[index]
         limit = None if index == lead else SENTENCES_PER_PARAGRAPH
-        for order, sentence in enumerate(split_sentences(text)[:limit]):
+        for order, sentence in enumerate(paragraph_sentences(text)[:limit]):
             strict = index != lead or order >= LEAD_SENTENCES
             if strict and about_event is None:
                 about_event = names_event(headline) or names_event(paragraphs[lead])
@@ -176,9 +220,8 @@ def find_event(paragraphs: Sequence[str], lead: int = 0, headline: str = "") -> 
 
 
 _FORMS = re.compile(rf"\b(?:{KIND_FORMS}|{NEUTRAL_FORMS})\b", _I)
-_HABIT_ANYWHERE = re.compile(
-    r"hằng\s+năm|hàng\s+năm|định\s+kỳ|thường\s+niên|mỗi\s+năm|thường\s+xuyên", _I
-)
+_HABIT_ANYWHERE = ("hằng năm", "hàng năm", "định kỳ", "thường niên", "mỗi năm", "thường xuyên")
+_RECENT_HINTS = ("vừa", "mới đây", " qua", " nay")
 
 
 def names_event(text: str) -> bool:
@@ -198,18 +241,18 @@ def event_in_sentence(
         return None
     if (strict and not dates) or (timed and dates[0].cue != "time"):
         return None
-    if not dates and _HABIT_ANYWHERE.search(sentence):
+    low = sentence.lower()
+    if not dates and any(word in low for word in _HABIT_ANYWHERE):
         return None  # "Hội thi được tổ chức hằng năm": a habit
     date = dates[0] if dates else None
-    recent = _RECENT.search(sentence) is not None
+    recent = _RECENT.search(low) is not None if any(w in low for w in _RECENT_HINTS) else False
     named_until = -1  # a rejected form's name: the verbs in it ("Hội nghị triển khai ...")
-    for m in _ANCHOR.finditer(sentence):
+    for m, kind in _anchors(sentence):
         if m.start() < named_until:
             continue
         before = sentence[max(0, m.start() - 60) : m.start()]
-        if _HABIT.search(before) or _PLANNED.search(before):
+        if _habit_or_plan(before):
             continue
-        kind = m.lastgroup
         if kind == "held":
             found = _held(sentence, m, before, dated=date is not None)
         elif kind == "form":
@@ -241,13 +284,14 @@ def _held(
 ) -> tuple[str, str, bool] | None:
     """A "X tổ chức <event>" report: the object names an event, or the day is stated."""
     rest = sentence[m.end() :]
-    if _NOT_HELD.match(rest) or _NOUN_BEFORE_HELD.search(before) or _PLURAL_START.match(rest):
+    last = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
+    if last in _NOUN_BEFORE_HELD or _NOT_HELD.match(rest) or _PLURAL_START.match(rest):
         return None
     filler = _HELD_FILLER.match(rest)
     rest = rest[filler.end() :] if filler else rest
     head = " ".join(rest.split()[:4])
-    named = _ANCHOR.search(head)
-    if named is not None and named.lastgroup != "held" and named.start() <= 12:
+    named = next((a for a, kind in _anchors(head) if kind != "held"), None)
+    if named is not None and named.start() <= 12:
         return sentence[: m.start()], event_name(rest[named.start() :]), False
     if kind_of_name(head) is not None:  # "tổ chức kỷ niệm ...", "tổ chức học tập, quán triệt"
         return sentence[: m.start()], event_name(rest), False
@@ -322,7 +366,7 @@ def _with_end(event: Event, paragraphs: Sequence[str]) -> Event:
     when = (event.date.day, event.date.month) if event.date else None
     for index in range(event.paragraph + 1, len(paragraphs)):
         paragraph = paragraphs[index]
-        if not _NEW_ITEM.match(paragraph):
+        if not (paragraph[:6].lower().startswith(_NEW_ITEM_OPENERS) or " vừa " in paragraph[:160]):
             continue
         first = split_sentences(paragraph[:600])[:1]
         other = event_in_sentence(first[0], index) if first else None

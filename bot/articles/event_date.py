@@ -27,9 +27,10 @@ from datetime import date, timedelta
 from bot.articles.event import Event
 from bot.text.date_mentions import year_near
 
-_YEAR_WORD = re.compile(
-    r"\b(?:năm|quý\s+[IV]+\s*/|tháng\s+\d{1,2}\s*/)\s*((?:19|20)\d{2})\b", re.IGNORECASE
-)
+# A year the event is about: "năm 2024", "quý II/2022", "tháng 6/2023". Found from the
+# year (a digit-led pattern the regex engine finds fast), then the words before it.
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_YEAR_WORD_BEFORE = re.compile(r"\b(?:năm|quý\s+[IV]+\s*/|tháng\s+\d{1,2}\s*/)\s*$", re.IGNORECASE)
 _CITED_BEFORE = re.compile(
     r"(?:nghị\s+quyết|chỉ\s+thị|kết\s+luận|quyết\s+định|quy\s+định|hướng\s+dẫn|luật|"
     r"số\s+\d+[\w\-/]*|ban\s+hành|khóa\s+[IVXL]+|khoá\s+[IVXL]+)[^.;]{0,25}$",
@@ -115,8 +116,9 @@ def _subject_year(month: int, text: str) -> int | None:
     """The year the event is about ("6 tháng cuối năm 2023", "quý II/2022", "tổng kết công
     tác năm 2023"), not the year of a document it cites ("Kết luận số 114 năm 2015")."""
     found = [
-        (int(m.group(1)), text[max(0, m.start() - 40) : m.start()])
-        for m in _YEAR_WORD.finditer(text)
+        (int(m.group(0)), text[max(0, m.start() - 40) : m.start()])
+        for m in _YEAR.finditer(text)
+        if _YEAR_WORD_BEFORE.search(text, max(0, m.start() - 16), m.start())
     ]
     found = [(y, before) for y, before in found if not _CITED_BEFORE.search(before)]
     years = sorted({y for y, _ in found})

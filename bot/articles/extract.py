@@ -57,10 +57,13 @@ def extract(
     event = find_event(paragraphs, lead, headline)
     body = "\n".join(paragraphs)
     text = f"{headline}\n{body}" if headline else body
-    outlet_unit = gazetteer.outlet_province(cleaned.outlet) if cleaned.outlet else None
-    central_city = bool(_CENTRAL_CITY_NAMED.search(text)) or (
-        outlet_unit is not None and outlet_unit.current in _CENTRAL_CITIES
-    )
+
+    def central_city() -> bool:  # asked only when a bare "Thành ủy" or "thành phố" leads
+        outlet_unit = gazetteer.outlet_province(cleaned.outlet) if cleaned.outlet else None
+        return bool(_CENTRAL_CITY_NAMED.search(text)) or (
+            outlet_unit is not None and outlet_unit.current in _CENTRAL_CITIES
+        )
+
     level = level_of(
         event,
         paragraphs,

@@ -51,39 +51,72 @@ EVENT_VERBS = (
 # meeting is named: alone they are a policy being carried out.
 WEAK_VERBS = frozenset({"triển khai", "quán triệt", "kiểm tra", "giám sát"})
 
-_KIND_WORDS = re.compile(
-    r"""\b(?:(?P<so_ket>sơ\s+kết|giữa\s+nhiệm\s+kỳ)
-      |(?P<tong_ket>tổng\s+kết)
-      |(?P<ky_ket>k[ýí]\s+kết|ký\s+(?:chương\s+trình|quy\s+chế|kế\s+hoạch|th[ỏo]a\s+thuận|
-          biên\s+bản|nghị\s+quyết\s+liên\s+tịch|cam\s+kết|giao\s+ước))
-      |(?P<trien_khai>triển\s+khai)
-      |(?P<quan_triet>quán\s+triệt|nghiên\s+cứu,?\s+học\s+tập|
-          học\s+tập,?\s+(?:nghị\s+quyết|chỉ\s+thị|kết\s+luận|chuyên\s+đề|quán\s+triệt))
-      |(?P<bieu_duong>biểu\s+dương|tuyên\s+dương|tôn\s+vinh|vinh\s+danh|khen\s+thưởng)
-      |(?P<tap_huan>tập\s+huấn|bồi\s+dưỡng|đào\s+tạo|khai\s+giảng|bế\s+giảng|mở\s+lớp|
-          cập\s+nhật\s+kiến\s+thức|trang\s+bị\s+kiến\s+thức|lớp\s+(?:học|cảm\s+tình|
-          nhận\s+thức|lý\s+luận|trung\s+cấp|cao\s+cấp|sơ\s+cấp|truyền\s+dạy))
-      |(?P<giao_ban>giao\s+ban)
-      |(?P<doi_thoai>đối\s+thoại)
-      |(?P<diendan>diễn\s+đàn)
-      |(?P<toa_dam>tọa\s+đàm|toạ\s+đàm)
-      |(?P<hoi_thao>hội\s+thảo)
-      |(?P<khac>làm\s+việc|thăm|chúc\s+mừng|chúc\s+tết|tặng\s+quà|trao\s+quà|trao\s+tặng|
-          hội\s+thi|cuộc\s+thi|liên\s+hoan|ngày\s+hội|hội\s+diễn|hội\s+trại|hội\s+chợ|
-          triển\s+lãm|giao\s+lưu|gặp\s+gỡ|k[ỷỉ]\s+niệm|mít\s*tinh|ra\s+mắt|phát\s+động|
-          khánh\s+thành|khởi\s+công|bàn\s+giao|dâng\s+hương|khảo\s+sát|nghiệm\s+thu|
-          kiểm\s+tra|giám\s+sát|
-          đại\s+hội|họp\s+báo|tiếp\s+xúc\s+cử\s+tri|công\s+bố|ra\s+quân|kết\s+nạp|
-          trao\s+giải|lễ\s+hội))""",
-    _I | re.VERBOSE,
-)
+# The words that name each kind (a regex per kind, alternatives separated by "|").
+KIND_WORDS: dict[str, str] = {
+    "so_ket": r"sơ\s+kết|giữa\s+nhiệm\s+kỳ",
+    "tong_ket": r"tổng\s+kết",
+    "ky_ket": r"ký\s+kết|kí\s+kết|ký\s+(?:chương\s+trình|quy\s+chế|kế\s+hoạch|th[ỏo]a\s+thuận|"
+    r"biên\s+bản|nghị\s+quyết\s+liên\s+tịch|cam\s+kết|giao\s+ước)",
+    "trien_khai": r"triển\s+khai",
+    "quan_triet": r"quán\s+triệt|nghiên\s+cứu,?\s+học\s+tập|"
+    r"học\s+tập,?\s+(?:nghị\s+quyết|chỉ\s+thị|kết\s+luận|chuyên\s+đề|quán\s+triệt)",
+    "bieu_duong": r"biểu\s+dương|tuyên\s+dương|tôn\s+vinh|vinh\s+danh|khen\s+thưởng",
+    "tap_huan": r"tập\s+huấn|bồi\s+dưỡng|đào\s+tạo|khai\s+giảng|bế\s+giảng|mở\s+lớp|"
+    r"cập\s+nhật\s+kiến\s+thức|trang\s+bị\s+kiến\s+thức|lớp\s+(?:học|cảm\s+tình|nhận\s+thức|"
+    r"lý\s+luận|trung\s+cấp|cao\s+cấp|sơ\s+cấp|truyền\s+dạy)",
+    "giao_ban": r"giao\s+ban",
+    "doi_thoai": r"đối\s+thoại",
+    "diendan": r"diễn\s+đàn",  # a dialogue or not, by who meets (see kind_of_name)
+    "toa_dam": r"tọa\s+đàm|toạ\s+đàm",
+    "hoi_thao": r"hội\s+thảo",
+    "khac": r"làm\s+việc|thăm|chúc\s+mừng|chúc\s+tết|tặng\s+quà|trao\s+quà|trao\s+tặng|"
+    r"hội\s+thi|cuộc\s+thi|liên\s+hoan|ngày\s+hội|hội\s+diễn|hội\s+trại|hội\s+chợ|"
+    r"triển\s+lãm|giao\s+lưu|gặp\s+gỡ|kỷ\s+niệm|kỉ\s+niệm|mít\s*tinh|ra\s+mắt|phát\s+động|"
+    r"khánh\s+thành|khởi\s+công|bàn\s+giao|dâng\s+hương|khảo\s+sát|nghiệm\s+thu|"
+    r"kiểm\s+tra|giám\s+sát|đại\s+hội|họp\s+báo|tiếp\s+xúc\s+cử\s+tri|công\s+bố|"
+    r"ra\s+quân|kết\s+nạp|trao\s+giải|lễ\s+hội",
+}
+
+
+def alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex written as "a|b(?:c|d)|e"."""
+    out: list[str] = []
+    depth, start, i = 0, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+def both_cases(pattern: str) -> str:
+    """ "a|b" as "a|A|b|B": every alternative opens with a plain letter in either case, so
+    that the regex engine skips to the positions where one may start (a case-insensitive
+    alternation is tried at every position: several times slower on a sentence). The
+    words after the first letter are matched as written (lower case)."""
+    return "|".join(f"{a}|{a[0].upper()}{a[1:]}" for a in alternatives(pattern))
+
+
+# Where the first kind word is (fast), then which kind it is.
+_KIND_START = re.compile(both_cases("|".join(KIND_WORDS.values())))
+_KIND_AT = [(kind, re.compile(rx, _I)) for kind, rx in KIND_WORDS.items()]
 # Review wording without the word: "đánh giá/nhìn lại ... 6 tháng" is a mid-term review,
 # "... năm 2022" (a whole year) an annual one.
+_REVIEW_WORDS = r"đánh\s+giá(?!\s+cao)|nhìn\s+lại|rà\s+soát|kiểm\s+điểm"
 _REVIEW = re.compile(
-    r"(?:đánh\s+giá(?!\s+cao)|nhìn\s+lại|rà\s+soát|kiểm\s+điểm)\s+(?:\S+\s+){0,8}?"
+    f"(?:{both_cases(_REVIEW_WORDS)})"
+    r"(?i:\s+(?:\S+\s+){0,8}?"
     r"(?:(?P<part>(?:\d+|một|hai|ba|sáu|chín)\s+tháng|quý|nửa\s+(?:đầu\s+)?năm|"
-    r"(?:\d+|một|hai|ba|bốn|năm|mười)\s+năm\b(?!\s+\d))|(?P<year>năm\s+\d{4}))",
-    _I,
+    r"(?:\d+|một|hai|ba|bốn|năm|mười)\s+năm\b(?!\s+\d))|(?P<year>năm\s+\d{4})))"
 )
 # A forum of leaders with people or cadres is a dialogue.
 _PEOPLE = re.compile(
@@ -92,10 +125,20 @@ _PEOPLE = re.compile(
     _I,
 )
 # Where an event's name stops: its guests, its organiser, or a cited document.
+# (Plain text: the name is its words joined by single spaces.)
 _NAME_END = re.compile(
-    r"\s(?:với\s+sự|do\s|có\s+sự|dưới\s+sự)|[.;]\s|\b(?:[Bb]áo\s+cáo|[Dd]ự\s+thảo|[Vv]ăn\s+kiện)\b|"
-    r"\b(?:[Nn]ghị\s+quyết|[Cc]hỉ\s+thị|Kết\s+luận|[Qq]uyết\s+định\s+số|Luật|Đề\s+án|"
-    r"[Tt]hông\s+tri|Hướng\s+dẫn|[Kk]ế\s+hoạch\s+(?:số|tổ\s+chức))\b"
+    "|".join(
+        re.escape(end)
+        for end in (
+            *(" với sự", " do ", " có sự", " dưới sự", ". ", "; "),
+            *(f" {w}" for w in ("Báo cáo", "Dự thảo", "Văn kiện", "Nghị quyết", "Chỉ thị")),
+            *(f" {w}" for w in ("Quyết định số", "Thông tri", "Kế hoạch số")),
+            *(f" {w}" for w in ("Kế hoạch tổ chức", "báo cáo", "dự thảo", "văn kiện")),
+            *(f" {w}" for w in ("nghị quyết", "chỉ thị", "quyết định số", "thông tri")),
+            *(f" {w}" for w in ("kế hoạch số", "kế hoạch tổ chức")),
+            *(f" {w}" for w in ("Kết luận", "Luật", "Đề án", "Hướng dẫn")),
+        )
+    )
 )
 NAME_WORDS = 18
 
@@ -116,13 +159,19 @@ def event_name(text: str) -> str:
 def kind_of_name(name: str) -> str | None:
     """The kind named first in an event's name; None when only a neutral form is named."""
     best: tuple[int, str] | None = None
-    m = _KIND_WORDS.search(name)
-    if m is not None and m.lastgroup is not None:
-        kind = m.lastgroup
+    pos = 0
+    while (m := _KIND_START.search(name, pos)) is not None:
+        if m.start() > 0 and name[m.start() - 1].isalnum():
+            pos = m.start() + 1  # inside a word ("bàn giao" is no "giao ban")
+            continue
+        kind = next(k for k, rx in _KIND_AT if rx.match(name, m.start()))
         if kind == "diendan":
             kind = "doi_thoai" if _PEOPLE.search(name) else "khac"
         best = (m.start(), kind)
+        break
     review = _REVIEW.search(name)
+    if review is not None and review.start() > 0 and name[review.start() - 1].isalnum():
+        review = None
     if review is not None and (best is None or review.start() < best[0]):
         best = (review.start(), "so_ket" if review.group("part") else "tong_ket")
     return best[1] if best else None

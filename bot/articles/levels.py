@@ -98,28 +98,45 @@ def level_of(
     lead: int = 0,
     *,
     headline: str = "",
-    central_city: bool = False,
+    central_city: bool | Callable[[], bool] = False,
     names_province: Callable[[str], bool] = lambda _: False,
 ) -> str:
     """The level of the event's organisers, else of the text's subject. ``central_city``:
-    the text names a centrally-run city (a bare "Thành ủy" is then that city's);
+    whether the text names a centrally-run city (a bare "Thành ủy" is then that city's),
+    or a function that tells, asked only when a bare city body is named;
     ``names_province``: whether a piece of text names a province (a body named after one,
     like "Mặt trận Tổ quốc Bến Tre", is a provincial body)."""
+    city = central_city if isinstance(central_city, bool) else _Lazy(central_city)
     if event is not None:
-        level = _organisers_level(event.subject, central_city, names_province)
+        level = _organisers_level(event.subject, city, names_province)
         if level is None:
-            level = _same_body_elsewhere(event.subject, paragraphs, central_city)
+            level = _same_body_elsewhere(event.subject, paragraphs, city)
         if level is None:
-            level = _first_level(event.name, central_city) or _scope_of(
-                event.sentence, central_city
-            )
+            level = _first_level(event.name, city) or _scope_of(event.sentence, city)
         if level is not None:
             return level
-    return subject_level(paragraphs, lead, headline=headline, central_city=central_city)
+    return subject_level(paragraphs, lead, headline=headline, central_city=city)
+
+
+class _Lazy:
+    """A yes/no answer computed the first time it is asked."""
+
+    def __init__(self, ask: Callable[[], bool]) -> None:
+        self._ask: Callable[[], bool] | None = ask
+        self._answer = False
+
+    def __bool__(self) -> bool:
+        if self._ask is not None:
+            self._answer, self._ask = self._ask(), None
+        return self._answer
 
 
 def subject_level(
-    paragraphs: Sequence[str], lead: int = 0, *, headline: str = "", central_city: bool = False
+    paragraphs: Sequence[str],
+    lead: int = 0,
+    *,
+    headline: str = "",
+    central_city: bool | _Lazy = False,
 ) -> str:
     """The level of what a text is about: its lead first, then the paragraphs after it,
     its headline, and the lines above the lead."""
@@ -131,7 +148,7 @@ def subject_level(
     return "unknown"
 
 
-def _scope_of(text: str, central_city: bool) -> str | None:
+def _scope_of(text: str, central_city: bool | _Lazy) -> str | None:
     if not text:
         return None
     if is_byline(text):
@@ -148,7 +165,7 @@ def _scope_of(text: str, central_city: bool) -> str | None:
 
 
 def _organisers_level(
-    subject: str, central_city: bool, names_province: Callable[[str], bool]
+    subject: str, central_city: bool | _Lazy, names_province: Callable[[str], bool]
 ) -> str | None:
     subject = _TITLE.sub(" ", _WHERE.sub(" ", subject))
     levels: list[str] = []
@@ -170,7 +187,7 @@ def _organisers_level(
     return max(civil, key=_RANK.__getitem__)
 
 
-def _first_level(text: str, central_city: bool) -> str | None:
+def _first_level(text: str, central_city: bool | _Lazy) -> str | None:
     m = _CUES.search(text)
     if m is None:
         return None
@@ -178,7 +195,7 @@ def _first_level(text: str, central_city: bool) -> str | None:
     return "central" if level == "national" else level
 
 
-def _cue_level(m: re.Match[str], text: str, central_city: bool) -> str:
+def _cue_level(m: re.Match[str], text: str, central_city: bool | _Lazy) -> str:
     """The level a cue gives; "national" (a body "... Việt Nam") is central to the caller
     that names organisers, and weaker than any local cue to the one that reads a scope."""
     kind = m.lastgroup or "unknown"
@@ -191,7 +208,9 @@ def _cue_level(m: re.Match[str], text: str, central_city: bool) -> str:
     return "province" if central_city else "district"
 
 
-def _same_body_elsewhere(subject: str, paragraphs: Sequence[str], central_city: bool) -> str | None:
+def _same_body_elsewhere(
+    subject: str, paragraphs: Sequence[str], central_city: bool | _Lazy
+) -> str | None:
     """The level the text gives a bare body elsewhere ("Ban Dân Vận đã tổ chức ...")."""
     body = _WHERE.sub(" ", subject).split(",")[-1]
     body = _BODY_END.split(body, maxsplit=1)[0].strip()

@@ -24,18 +24,19 @@ from bot.articles.event import Event
 from bot.articles.model import ProvinceMention
 from bot.text.provinces import Gazetteer
 
-# A sentence about a visiting delegation (not the event sentence itself).
-_GUESTS = re.compile(
-    r"(?:^|(?<=[.!?]\s)|(?<=\n))(?:Các\s+)?[Đđ]oàn\s+(?:công\s+tác|đại\s+biểu|cán\s+bộ|"
-    r"lãnh\s+đạo|khảo\s+sát|kiểm\s+tra|giám\s+sát|của)\b[^.!?\n]{0,200}?"
-    r"\b(?:đến|về|sang)\s+(?:dự|thăm|làm\s+việc|trao\s+đổi|học\s+tập|chúc\s+mừng)[^.!?\n]*"
+# A delegation ("Đoàn công tác ...", "đoàn đại biểu ..."): a guest when its sentence opens
+# with it and it comes to attend or visit, or when someone receives it.
+_DELEGATION = re.compile(
+    r"[Đđ]oàn\s+(?:công\s+tác|đại\s+biểu|cán\s+bộ|lãnh\s+đạo|khảo\s+sát|kiểm\s+tra|"
+    r"giám\s+sát|của)\b"
 )
-# A delegation received: "tiếp (và làm việc với) đoàn công tác Ban Dân vận Tỉnh ủy X".
-_RECEIVED = re.compile(
-    r"\b(?:tiếp|đón|tiếp\s+đón|(?:tiếp\s+và\s+)?làm\s+việc\s+với)\s+(?:các\s+)?[Đđ]oàn\s+"
-    r"(?:công\s+tác|đại\s+biểu|cán\s+bộ|"
-    r"lãnh\s+đạo|khảo\s+sát|của)\b[^.;!?\n]*"
+_VISITS = re.compile(
+    r"\b(?:đến|về|sang)\s+(?:dự|thăm|làm\s+việc|trao\s+đổi|học\s+tập|chúc\s+mừng)\b"
 )
+_RECEIVES = re.compile(
+    r"\b(?:tiếp|đón|tiếp\s+đón|(?:tiếp\s+và\s+)?làm\s+việc\s+với)\s+(?:các\s+)?$"
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n)(?:Các\s+)?$")
 _CAPITAL_VENUE = re.compile(r"(?:\btại|\bở)\s+(?:thủ\s+đô\s+|thành\s+phố\s+|TP\.?\s*)?$", re.I)
 _CAPITAL = "Hà Nội"
 _OUTLET_CREDIT = re.compile(r"^(?:theo\s+)?báo\b", re.IGNORECASE)
@@ -57,10 +58,8 @@ def provinces_of(
         stop -= 1  # "Hà Tây", "Minh Châu": a byline names a writer, not a place
     body = "\n".join(paragraphs[:stop])
     text = f"{headline}\n{body}" if headline else body
-    if "oàn" in text:  # cheap test before the delegation patterns
-        keep = event.sentence if event is not None else ""
-        text = _GUESTS.sub(lambda m: m.group(0) if keep and keep in m.group(0) else " ", text)
-        text = _RECEIVED.sub(" ", text)
+    if "oàn " in text:  # cheap test before the delegation patterns
+        text = _without_guests(text, event.sentence if event is not None else "")
     found: dict[str, ProvinceMention] = {}
     if outlet:
         tagged = gazetteer.outlet_province(outlet)
@@ -75,6 +74,33 @@ def provinces_of(
     if level == "central" and _CAPITAL in found and _only_as_venue(text, _CAPITAL):
         del found[_CAPITAL]
     return tuple(found.values())
+
+
+def _without_guests(text: str, keep: str) -> str:
+    """``text`` without what it says of guest delegations (the event sentence ``keep``
+    stays: a delegation that is the event's subject is its organiser)."""
+    spans: list[tuple[int, int]] = []
+    for m in _DELEGATION.finditer(text):
+        before = text[max(0, m.start() - 40) : m.start()]
+        start = max(text.rfind(". ", 0, m.start()) + 2, text.rfind("\n", 0, m.start()) + 1)
+        ends = [i for i in (text.find(". ", m.end()), text.find("\n", m.end())) if i != -1]
+        end = min(ends) if ends else len(text)
+        if keep and keep in text[start:end]:
+            continue
+        if _RECEIVES.search(before):  # "tiếp đoàn công tác ... tỉnh X": to the clause end
+            clause_end = min([end, *[i for i in (text.find(";", m.end()),) if i != -1]])
+            spans.append((m.start(), clause_end))
+        elif _SENTENCE_START.search(before) and _VISITS.search(text, m.end(), end):
+            spans.append((start, end))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    for start, end in reversed(merged):
+        text = f"{text[:start]} {text[end:]}"
+    return text
 
 
 def _only_as_venue(text: str, name: str) -> bool:

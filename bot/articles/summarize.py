@@ -20,7 +20,7 @@ from itertools import chain
 
 from bot.articles.clutter import ends_a_sentence, is_byline, is_caption
 from bot.text.normalize import ChunkCache, fold, words
-from bot.text.sentences import split_sentences
+from bot.text.sentences import paragraph_sentences, split_sentences
 
 MAX_CHARS = 400
 
@@ -85,15 +85,18 @@ def summarize(
     event_order = -1
     fragments: list[str] = []
     for p_index, paragraph in enumerate(paragraphs):
-        sentences = split_sentences(paragraph)
+        sentences = paragraph_sentences(paragraph)
         if p_index > 0 and len(sentences) == 1 and len(paragraph) < 160:
             continue  # a lone short paragraph after the lead is a caption
-        if len(paragraph) < 250 and (is_caption(paragraph) or is_byline(paragraph)):
-            continue
         cut_off = not ends_a_sentence(paragraph)
+        if cut_off and len(paragraph) < 250 and (is_caption(paragraph) or is_byline(paragraph)):
+            continue  # captions and bylines end without a full stop ("... Ảnh: TTXVN")
+        last = len(sentences) - 1
         for i, sentence in enumerate(sentences):
-            if _is_fragment(sentence, last=cut_off and i == len(sentences) - 1):
-                fragments.append(sentence)
+            if sentence.endswith(_CUT_MARKS) or (
+                cut_off and i == last and sentence.count(" ") >= FRAGMENT_WORDS
+            ):
+                fragments.append(sentence)  # cut off by the page
                 continue
             if sentence == event:
                 event_order = len(candidates)
@@ -105,7 +108,7 @@ def summarize(
         return _truncate(_ELLIPSIS_END.sub("", fragments[0]), limit, cut=True) if fragments else ""
     freq = Counter(chain.from_iterable(toks for _, _, toks in candidates))
     title_words = {w for w in words(fold(title)) if w not in _STOP}
-    capped = {w: min(n, 5) for w, n in freq.items()}
+    capped = {w: n if n < 5 else 5 for w, n in freq.items()}
     raw = [_content(toks, capped) for _, _, toks in candidates]
     top = max(raw) or 1.0
     bases = [
@@ -212,15 +215,12 @@ _BOUND_SLACK = 1e-9  # a bound stays above the score whatever the rounding
 
 
 _ELLIPSIS_END = re.compile(r"\s(?:…|\.\.\.)$|\(đọc\s+thêm\)$", re.IGNORECASE)
-FRAGMENT_WORDS = 12  # a paragraph end without a full stop and longer than a heading
-
-
-def _is_fragment(sentence: str, *, last: bool) -> bool:
-    """A sentence the page cut off: a paragraph's last words without a full stop (a teaser
-    stopping mid-word), or an ellipsis after a space ("Sở Dân tộc và Tôn giáo tỉnh …")."""
-    if _ELLIPSIS_END.search(sentence):
-        return True
-    return last and len(sentence.split()) > FRAGMENT_WORDS
+# An ellipsis after a space ("Sở Dân tộc và Tôn giáo tỉnh …") or "(đọc thêm)": the page
+# cut the sentence off.
+_CUT_MARKS = (" …", " ...", "(đọc thêm)", "(Đọc thêm)")
+# A paragraph's last words without a full stop, longer than a heading: a teaser the page
+# stopped mid-word ("... Trái ngọt sa").
+FRAGMENT_WORDS = 12
 
 
 _CLAUSE_END = re.compile(r"[,;:]\s")

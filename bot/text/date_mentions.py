@@ -114,17 +114,65 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _starter_words() -> str:
+    words = ["sáng", "chiều", "trưa", "tối", "đêm", "rạng", "ngày", "từ"]
+    variants = {v for w in words for v in (w, w.capitalize(), w.upper())}
+    return "|".join(
+        re.escape(v) for v in sorted([*variants, *"0123456789("], key=len, reverse=True)
+    )
+
+
+# Where a date can begin: a digit, "(", or a cue word. Plain literals in either case, so
+# that the regex engine skips to them by itself.
+_STARTS = re.compile(_starter_words())
+
+
 def _matches(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> list[re.Match[str]]:
-    """``rx.finditer(text)``, run only inside ``windows``: the date patterns open with
-    optional cue words, which the regex engine tries at every position (~0.3 µs per
-    character); most of a text is far from any digit."""
+    """``rx.finditer(text)``, run only inside ``windows`` and only where a date can begin:
+    the date patterns open with optional cue words, which the regex engine tries at every
+    position (~0.3 µs per character); most positions start no date."""
     found: list[re.Match[str]] = []
     pos = 0
     for low, high in windows:
-        for m in rx.finditer(text, max(low, pos), high):
+        at = max(low, pos)
+        while (start := _STARTS.search(text, at, high)) is not None:
+            m = rx.match(text, start.start(), high)
+            if m is None:
+                at = start.start() + 1
+                continue
             found.append(m)
-            pos = m.end()
+            pos = at = m.end() if m.end() > m.start() else m.end() + 1
     return found
+
+
+# Words one of which each pattern above needs: without them, no pattern can match.
+_DOCUMENT_HINTS = (
+    "số", "/", "nghị", "chỉ thị", "quyết định", "kế hoạch", "thông", "công văn", "hướng dẫn",
+    "kết luận", "đề án", "luật", "ban hành", "ký ngày", "hiệu lực",
+)  # fmt: skip
+_ANNIVERSARY_HINTS = ("niệm", "thành lập", "truyền thống", "sinh", "chào mừng", "hướng tới", "dịp")
+_DEADLINE_HINTS = ("trước", "chậm", "hạn", "đến hết")
+
+
+def _belongs_to(text: str, start: int) -> str | None:
+    """What a date at ``start`` belongs to when not to the event: a document, an
+    anniversary or a deadline (the cue nearest the date decides: "số 06-ĐA/TU ngày ..."
+    vs "kỷ niệm ... ngày"); None for an event's date."""
+    before = text[max(0, start - 90) : start]
+    low = before.lower()
+    cues: list[tuple[int, str]] = []
+    if any(hint in low for hint in _DOCUMENT_HINTS) and (m := _DOCUMENT_BEFORE.search(before)):
+        cues.append((m.start(), "document"))
+    if any(hint in low for hint in _ANNIVERSARY_HINTS):
+        if m := _ANNIVERSARY_BEFORE.search(before):
+            cues.append((m.start(), "anniversary"))
+        if text[start] == "(" and (m := _ANNIVERSARY_BRACKET.search(before)):
+            cues.append((m.start(), "anniversary"))
+    if cues:
+        return max(cues)[1]
+    if any(hint in low for hint in _DEADLINE_HINTS) and _DEADLINE_BEFORE.search(before):
+        return "deadline"  # "trước ngày 30/6": when something is due
+    return None
 
 
 def find_dates(text: str) -> list[DateMention]:
@@ -158,20 +206,7 @@ def find_dates(text: str) -> list[DateMention]:
                 cue = "ngay"
             else:
                 cue = "bare"
-            before = text[max(0, start - 90) : start]
-            # The cue nearest the date decides: "số 06-ĐA/TU ngày ..." vs "kỷ niệm ... ngày".
-            cues = [
-                (m2.start(), name)
-                for name, rx2 in (
-                    ("document", _DOCUMENT_BEFORE),
-                    ("anniversary", _ANNIVERSARY_BEFORE),
-                    ("anniversary", _ANNIVERSARY_BRACKET if text[start] == "(" else None),
-                )
-                if rx2 is not None and (m2 := rx2.search(before))
-            ]
-            other = max(cues)[1] if cues else None
-            if other is None and _DEADLINE_BEFORE.search(before):
-                other = "deadline"  # "trước ngày 30/6": when something is due
+            other = _belongs_to(text, start)
             found.append(DateMention(day, month, year, start, end, cue, other))
     found.sort(key=lambda d: d.start)
     for i in range(1, len(found)):  # "(15/10/1930 - 15/10/2025)": both ends are the anniversary

@@ -154,6 +154,7 @@ class Gazetteer:
         forms["TP Hồ Chí Minh"] = hcm_old
         forms["Thành phố Hồ Chí Minh"] = hcm_old
         self._surface = forms
+        self._place_names = frozenset(forms)
         alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
         # The pattern starts with the alternation itself, so that the regex engine can skip
         # to the next possible first letter (10x faster than trying ~200 names at every
@@ -163,7 +164,7 @@ class Gazetteer:
     @property
     def place_names(self) -> frozenset[str]:
         """Every spelling of a province name that :meth:`mentions` finds in prose."""
-        return frozenset(self._surface)
+        return self._place_names
 
     def outlet_province(self, outlet: str) -> ProvinceMention | None:
         """The province in an outlet's domain name: "Baobacgiang.vn" -> Bắc Giang,

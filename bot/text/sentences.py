@@ -8,6 +8,7 @@ Survives what trips naive splitters: abbreviations with a full stop ("TP.", "TS.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 def _upper_letters() -> str:
@@ -48,6 +49,13 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
+@lru_cache(maxsize=256)
+def paragraph_sentences(paragraph: str) -> tuple[str, ...]:
+    """The sentences of one paragraph, remembered for the paragraphs last asked about:
+    extraction reads the lead paragraph several times (event, chairs, summary)."""
+    return tuple(split_sentences(paragraph))
+
+
 def _split_paragraph(paragraph: str) -> list[str]:
     out: list[str] = []
     start = 0
@@ -69,10 +77,16 @@ def _split_paragraph(paragraph: str) -> list[str]:
 
 def _last_word(paragraph: str, start: int, dot: int) -> str:
     """The word before the full stop at ``dot`` (the sentence began at ``start``)."""
-    # rsplit from the right once: splitting the whole sentence so far at every full stop
-    # made long paragraphs quadratic.
-    parts = paragraph[start:dot].rsplit(None, 1)
+    # rsplit from the right once, in the last characters only: splitting (or copying) the
+    # whole sentence so far at every full stop made long paragraphs quadratic.
+    low = max(start, dot - _WORD_MAX)
+    parts = paragraph[low:dot].rsplit(None, 1)
+    if len(parts) < 2 and low > start:  # the word may begin before those characters
+        parts = paragraph[start:dot].rsplit(None, 1)
     return parts[-1] if parts else ""
+
+
+_WORD_MAX = 48
 
 
 def _is_abbreviation(last: str) -> bool:
@@ -80,6 +94,8 @@ def _is_abbreviation(last: str) -> bool:
     last = last.lstrip("(\"'“")
     if not last:
         return False
+    if "." not in last:  # one part: a known abbreviation or an initial ("Nguyễn V. A")
+        return last.lower() in _ABBREVIATIONS or (len(last) == 1 and last.isupper())
     # "PGS.TS." / "Th.S." : several dotted parts.
     parts = set(last.lower().split("."))
     parts.discard("")
