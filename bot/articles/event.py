@@ -104,6 +104,7 @@ _PLANNED_WORDS = frozenset(
 )
 # Directing others to hold it: "hướng dẫn các huyện ủy, thị ủy, thành ủy tổ chức".
 _DIRECTING_WORDS = frozenset("hướng dẫn|đề nghị|yêu cầu|giao cho|chỉ đạo|đôn đốc".split("|"))
+_NOT_DIRECTING = frozenset({"biểu", "ban"})  # "phát biểu chỉ đạo", "Ban Chỉ đạo" (a body)
 _STRIP = ",;:.!?\"“”‘’'()[]"
 
 
@@ -118,7 +119,7 @@ def _habit_or_plan(before: str) -> bool:
     if any(g in _PLANNED_WORDS for g in near):
         return True
     return any(
-        g in _DIRECTING_WORDS and not (g == "chỉ đạo" and i and words[i - 1] == "biểu")
+        g in _DIRECTING_WORDS and not (g == "chỉ đạo" and i and words[i - 1] in _NOT_DIRECTING)
         for i, g in enumerate(pairs)
     )
 

@@ -109,6 +109,7 @@ def level_of(
     city = central_city if isinstance(central_city, bool) else _Lazy(central_city)
     if event is not None:
         level = _organisers_level(event.subject, city, names_province)
+        level = _with_visitors(level, event.name, city)
         if level is None:
             level = _same_body_elsewhere(event.subject, paragraphs, city)
         if level is None:
@@ -116,6 +117,27 @@ def level_of(
         if level is not None:
             return level
     return subject_level(paragraphs, lead, headline=headline, central_city=city)
+
+
+# A delegation the organisers work with or receive: "làm việc với đoàn công tác Ban Dân
+# vận Trung ương" is a central delegation visiting.
+_VISITORS = re.compile(
+    r"\b(?:với|tiếp|đón)\s+(?:các\s+)?đoàn\s+(?:công\s+tác|đại\s+biểu|khảo\s+sát|kiểm\s+tra|"
+    r"giám\s+sát)\s+([^,.;]{0,80})",
+    re.IGNORECASE,
+)
+
+
+def _with_visitors(level: str | None, name: str, city: bool | _Lazy) -> str | None:
+    """The organisers' level, raised to that of a delegation they host (a central
+    delegation visiting makes a central event)."""
+    visit = _VISITORS.search(name) if "đoàn" in name.lower() else None
+    if visit is None or level == "military":
+        return level
+    guest = _first_level(visit.group(1), city)
+    if guest in _RANK and (level not in _RANK or _RANK[guest] > _RANK[level]):
+        return guest
+    return level
 
 
 class _Lazy:

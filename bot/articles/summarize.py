@@ -86,7 +86,7 @@ def summarize(
     fragments: list[str] = []
     for p_index, paragraph in enumerate(paragraphs):
         sentences = paragraph_sentences(paragraph)
-        if p_index > 0 and len(sentences) == 1 and len(paragraph) < 160:
+        if p_index > 0 and len(sentences) == 1 and len(paragraph) < 160 and paragraph != event:
             continue  # a lone short paragraph after the lead is a caption
         cut_off = not ends_a_sentence(paragraph)
         if cut_off and len(paragraph) < 250 and (is_caption(paragraph) or is_byline(paragraph)):
