@@ -9,20 +9,24 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DATABASE_PATH=/data/danvan.db
 
-# A system user without a login shell owns the data volume and nothing else.
-RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin danvan \
+# A system user without a login shell owns the data volume and nothing else; the volume is
+# private to it (0700): the database holds chat ids and names.
+RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /data \
+        --shell /usr/sbin/nologin danvan \
     && mkdir -p /data \
-    && chown danvan:danvan /data
+    && chown danvan:danvan /data \
+    && chmod 700 /data
 
-WORKDIR /app
-COPY pyproject.toml README.md ./
+# A normal install: the package, with content/ (gazetteer, bundled articles) as package
+# data, goes to site-packages; the sources are not kept in the image.
+WORKDIR /src
+COPY pyproject.toml setup.py README.md ./
 COPY bot ./bot
 COPY content ./content
-# Editable install: the code runs from /app next to content/ (gazetteer, bundled articles),
-# which a plain wheel would leave behind.
-RUN pip install -e . \
-    && python -m compileall -q bot
+RUN pip install . \
+    && rm -rf /src
 
+WORKDIR /data
 USER danvan
 VOLUME ["/data"]
 # Only used in webhook mode (WEBHOOK_URL set); PaaS platforms pass their own PORT.

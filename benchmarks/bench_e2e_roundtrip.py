@@ -1,13 +1,14 @@
 """End-to-end round trip: a user's message -> the real bot process -> its reply, through
 the Bot API emulator on 127.0.0.1 (long polling, HTML validation, all of it).
 
-Run: ``.venv/bin/python benchmarks/bench_e2e_roundtrip.py [--runs 30] [--articles 0]``
+Run: ``.venv/bin/python benchmarks/bench_e2e_roundtrip.py [--runs 30] [--articles 0] [--flood]``
 
 Each sample is a new user (the bot's per-user flood guard would otherwise slow a fast
 typist down on purpose), commands interleaved round-robin so that drift hits them all
 alike. ``--articles N`` adds N generated articles (benchmarks/bench_replies.py) to the 15
-known e2e seed articles. The last row is the emulator alone: PTB's Bot sending a message,
-the floor under every round trip.
+known e2e seed articles. ``--flood`` turns the emulator's Telegram-like flood limits on
+(every reply still goes through the bot's send budget either way). The last row is the
+emulator alone: PTB's Bot sending a message, the floor under every round trip.
 """
 
 from __future__ import annotations
@@ -70,9 +71,11 @@ async def emulator_floor(world: World, runs: int) -> list[float]:
     return out
 
 
-async def run(runs: int, articles: int) -> int:
+async def run(runs: int, articles: int, flood: bool) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         async with running_world(Path(tmp), start=False) as world:
+            if flood:
+                world.emulator.enable_flood_limits()
             if articles:
                 from benchmarks.bench_replies import build_database
 
@@ -93,7 +96,7 @@ async def run(runs: int, articles: int) -> int:
     base = statistics.median(samples["/start"])
     print(
         f"\nbench_e2e_roundtrip: {runs} runs per command, {15 + articles:,} articles, "
-        f"bot start to first poll {startup:.2f} s\n"
+        f"flood limits {'on' if flood else 'off'}, bot start to first poll {startup:.2f} s\n"
     )
     print(f"{'command':<28}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'p50 / start':>13}")
     for case, values in samples.items():
@@ -115,8 +118,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--articles", type=int, default=0, help="extra generated articles")
+    parser.add_argument("--flood", action="store_true", help="Telegram-like flood limits on")
     args = parser.parse_args()
-    return asyncio.run(run(args.runs, args.articles))
+    return asyncio.run(run(args.runs, args.articles, args.flood))
 
 
 if __name__ == "__main__":

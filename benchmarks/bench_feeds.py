@@ -2,27 +2,33 @@
 
 1. The 18 Vietnamese feeds of ../shared/feed-corpus: entries/s through our whole path
    (parse_feed + clean + extract + store in a fresh SQLite file) beside bare
-   ``feedparser.parse`` on the same bytes, and the ratio, all measured in this run.
+   ``feedparser.parse`` on the same bytes, and the ratio, all measured in this run; and a
+   real fetch round (``run_round``: HTTP on 127.0.0.1, parse, core, and the bot's one
+   writer: the shared aiosqlite connection) into a fresh database.
 2. A generated 10,000-entry feed (5.9 MiB): time, and peak memory under tracemalloc, for
    parse alone and the whole path. The traced runs dominate: the script takes minutes.
 3. Article-page extraction time per fixture page (tests/fixtures/pages).
 
-Options: ``--rounds N`` (default 5) repetitions for median/p95.
+Options: ``--rounds N`` (default 5) repetitions for median/p95; ``--quick`` only part 1
+(seconds instead of minutes: for comparing two versions in one sitting).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import functools
 import gc
 import io
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,10 +38,14 @@ import feedparser  # noqa: E402
 
 from bot.articles.model import RawArticle  # noqa: E402
 from bot.articles.pipeline import process  # noqa: E402
+from bot.config import FetchSettings, Settings, SourceSettings  # noqa: E402
+from bot.services import Services  # noqa: E402
 from bot.sources.feeds import FeedEntry, parse_feed  # noqa: E402
+from bot.sources.ingest import run_round  # noqa: E402
 from bot.sources.pages import extract_main_text  # noqa: E402
 from bot.store.articles import save_many_sync  # noqa: E402
 from bot.store.db import open_sync  # noqa: E402
+from bot.store.sources import sync_config_sources  # noqa: E402
 from bot.text.provinces import Gazetteer  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "feed-corpus" / "vietnamese"
@@ -70,6 +80,60 @@ def ingest(feeds: list[bytes], gazetteer: Gazetteer, db_dir: Path, tag: str) -> 
     finally:
         db.close()
     return stored
+
+
+class FeedServer:
+    """The feeds' bytes on 127.0.0.1, one path each."""
+
+    def __init__(self, feeds: list[bytes]) -> None:
+        bodies = {f"/feed{i}.xml": body for i, body in enumerate(feeds)}
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = bodies.get(self.path)
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Type", "application/rss+xml")
+                self.send_header("Content-Length", str(len(body or b"")))
+                self.end_headers()
+                self.wfile.write(body or b"")
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.paths = sorted(bodies)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def fetch_round(server: FeedServer, db_dir: Path) -> int:
+    """One `danvan-bot fetch` round into a fresh database; the articles stored."""
+    settings = Settings(
+        database=db_dir / f"fetch-{time.perf_counter_ns()}.db",
+        fetch=FetchSettings(allow_private_hosts=True, fetch_pages=False),
+        sources=tuple(
+            SourceSettings(name=path.strip("/"), url=server.base + path) for path in server.paths
+        ),
+    )
+
+    async def go() -> int:
+        services = await Services.open(settings)
+        try:
+            await sync_config_sources(services.db, settings.sources)
+            reports = await run_round(services, due_only=False)
+        finally:
+            await services.close()
+        failed = [r.line() for r in reports if r.outcome == "failed"]
+        if failed:
+            raise RuntimeError(f"fetch round failed: {failed}")
+        return sum(r.new + r.duplicates for r in reports)
+
+    return asyncio.run(go())
 
 
 def raw_of(entry: FeedEntry) -> RawArticle:
@@ -119,6 +183,7 @@ def peak_mib(fn: Callable[[], object]) -> tuple[float, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="only the Vietnamese feeds table")
     args = ap.parse_args()
     if not CORPUS.is_dir():
         print(f"feed corpus not found at {CORPUS}; nothing to measure", file=sys.stderr)
@@ -139,6 +204,11 @@ def main() -> int:
             args.rounds,
         )
         whole = timed(lambda: ingest(feeds, gazetteer, tmp_dir, "vi"), args.rounds)
+        server = FeedServer(feeds)
+        try:
+            fetched = timed(lambda: fetch_round(server, tmp_dir), args.rounds)
+        finally:
+            server.close()
 
         print(f"Vietnamese feeds: {len(feeds)} files, {size / 1024:.0f} KiB, {entries} entries")
         print(f"(bare feedparser sees {raw_entries}: vietnambiz-1 gives it none, ours reads 30)")
@@ -150,6 +220,7 @@ def main() -> int:
             ("parse_feed (feedparser + keys, dates, text)", ours_parse),
             ("clean + extract + summarise (article core)", core),
             ("whole path: parse + core + store (SQLite)", whole),
+            ("fetch round: HTTP + whole path, bot's writer", fetched),
         ):
             med = statistics.median(times)
             print(
@@ -157,6 +228,8 @@ def main() -> int:
                 f" {entries / med:10.0f} {med / base:7.2f}"
             )
 
+        if args.quick:
+            return 0
         print()
         big = generated_feed(10_000)
         bare_s = min(timed(lambda: feedparser.parse(io.BytesIO(big)), 1))

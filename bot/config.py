@@ -1,7 +1,8 @@
 """Settings: built-in defaults <- TOML file <- environment, validated into frozen dataclasses.
 
 Where the file comes from: ``--config PATH``, else ``$DANVAN_CONFIG``, else ``./config.toml``
-when it exists, else only the defaults (SQLite under ``data/``, bundled ``content/``).
+when it exists, else only the defaults: the database ``data/danvan.db`` under the working
+directory (never inside the installation), the ``content/`` bundled as package data.
 
 Environment variables win over the file for secrets and PaaS-style settings:
 
@@ -32,12 +33,20 @@ import unicodedata
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_CONTENT = PROJECT_ROOT / "content"
+# The repository's top-level content/ ships inside the package as bot.content (setup.py).
+BUNDLED_CONTENT = Path(str(resources.files("bot.content")))
+# Relative to the working directory, like every relative path an operator types: the
+# place where `danvan-bot` is run (the systemd WorkingDirectory, the container's WORKDIR).
+DEFAULT_DATABASE = Path("data") / "danvan.db"
+
+
+def default_database() -> Path:
+    return Path.cwd() / DEFAULT_DATABASE
 
 
 class ConfigError(ValueError):
@@ -60,6 +69,14 @@ class SourceSettings:
     province: str | None = None
     interval_minutes: int | None = None
     enabled: bool = True
+    kind: str = "feed"  # "feed" (RSS/Atom) or "page" (a listing page of a site without one)
+    # "filter": only what the relevance classifier calls dân vận news reaches users;
+    # "all": the source publishes only dân vận news (a Ban Dân vận portal): keep everything.
+    topic: str = "filter"
+
+
+SOURCE_KINDS = ("feed", "page")
+TOPICS = ("filter", "all")
 
 
 @dataclass(frozen=True)
@@ -83,7 +100,7 @@ class DigestSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    database: Path = PROJECT_ROOT / "data" / "danvan.db"
+    database: Path = field(default_factory=default_database)
     content_dir: Path = BUNDLED_CONTENT
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
@@ -123,6 +140,8 @@ _SCHEMA: dict[str, dict[str, str]] = {
         "interval_minutes": "int",
         "interval": "int",  # short spelling of interval_minutes
         "enabled": "bool",
+        "kind": "str",
+        "topic": "str",
     },
     "digest": {"weekday": "str", "time": "str", "timezone": "str"},
     "admin": {"users": "ids"},
@@ -383,7 +402,7 @@ def parse_settings(
 def _database(r: _Reader, storage: Mapping[str, Any], env: Mapping[str, str], base: Path) -> Path:
     raw = _env(env, "DATABASE_PATH") or r.get(storage, "storage", "database", "")
     if not raw or raw == ".":
-        return Settings().database
+        return default_database()
     database = Path(raw).expanduser()
     # A relative path in the file is relative to the file; from the environment, to the cwd.
     if not database.is_absolute():
@@ -482,7 +501,25 @@ def _sources(r: _Reader, raw: Any) -> tuple[SourceSettings, ...]:
                 r.positive(f'[[sources]] "{name}" {key}', interval)
         province = r.value(f'[[sources]] "{name}" province', s.get("province", ""), "str")
         enabled = r.value(f'[[sources]] "{name}" enabled', s.get("enabled", True), "bool")
-        out.append(SourceSettings(name, url, province.strip() or None, interval, enabled))
+        kind = r.value(f'[[sources]] "{name}" kind', s.get("kind", "feed"), "str").strip().lower()
+        if kind not in SOURCE_KINDS:
+            raise r.fail(
+                f'[[sources]] "{name}" kind',
+                f"{_show(kind)} is not a kind of source",
+                'use "feed" (RSS/Atom) or "page" (a listing page of a site without a feed)',
+            )
+        topic = r.value(f'[[sources]] "{name}" topic', s.get("topic", "filter"), "str")
+        topic = topic.strip().lower()
+        if topic not in TOPICS:
+            raise r.fail(
+                f'[[sources]] "{name}" topic',
+                f"{_show(topic)} is not a topic",
+                'use "filter" (only dân vận news is shown: the default) or "all" (the source '
+                "publishes only dân vận news)",
+            )
+        out.append(
+            SourceSettings(name, url, province.strip() or None, interval, enabled, kind, topic)
+        )
     return tuple(out)
 
 

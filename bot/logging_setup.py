@@ -16,8 +16,8 @@ python-telegram-bot. The ``httpx`` and ``httpcore`` loggers are held at WARNING 
 httpx logs every request URL, token included, at INFO. Uncaught exceptions (main thread and
 other threads) are routed through logging so they are redacted too.
 
-``redact(text)`` is exported for code that shows text elsewhere (e.g. an error report sent
-to an admin chat).
+``redact(text)`` is the one redaction of the project: code that shows or stores text
+elsewhere (an error report for an admin, a delivery error in the database) uses it too.
 """
 
 from __future__ import annotations
@@ -93,12 +93,41 @@ class _OurHandler(logging.StreamHandler[TextIO]):
     """Marks the handler this module installed, so a second setup replaces it."""
 
 
+class _StderrHandler(_OurHandler):
+    """Writes to whatever ``sys.stderr`` is at the time of each record (as logging's own
+    last-resort handler does), so replacing stderr later never leaves a dead stream."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
+
+
+def quiet_level(configured: str, floor: str = "WARNING") -> str:
+    """The level for a command-line tool whose output is its own: ``floor`` and above
+    (warnings and errors by default), unless DEBUG was asked for."""
+    if configured == "DEBUG":
+        return "DEBUG"
+    order = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+    return configured if order.index(configured) > order.index(floor) else floor
+
+
 def setup_logging(
     level: str = "INFO", token: str | None = None, stream: TextIO | None = None
 ) -> None:
-    """Configure the root logger: one redacting handler on ``stream`` (stderr by default)."""
+    """Configure the root logger: one redacting handler on ``stream`` (stderr by default).
+
+    Every command calls it (``bot.cli.startup``): ``run`` at the configured level, the
+    others quieter; a second call replaces the first handler.
+    """
     add_secret(token)
-    handler = _OurHandler(stream if stream is not None else sys.stderr)
+    handler = _OurHandler(stream) if stream is not None else _StderrHandler()
     handler.setFormatter(RedactingFormatter())
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _OurHandler)]:

@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.config import Settings
 from bot.store.articles import ArticleWriter
-from bot.store.db import connect, open_sync
+from bot.store.db import connect
 from bot.text.provinces import Gazetteer
 
 
@@ -21,16 +21,20 @@ def utc_now() -> datetime:
 @dataclass
 class Services:
     settings: Settings
-    db: aiosqlite.Connection  # reads and small writes
-    writer: ArticleWriter  # article saves (bulk, on a worker thread)
+    db: aiosqlite.Connection  # reads, and the process's one writer (bot.store.tx)
+    writer: ArticleWriter  # article saves: batches through the same writer
     gazetteer: Gazetteer
     clock: Callable[[], datetime] = field(default=utc_now)
 
     @classmethod
     async def open(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
+        """Open the database and load the gazetteer; on any failure nothing is left open."""
         db = await connect(settings.database)
-        writer = ArticleWriter(open_sync(settings.database))
-        return cls(settings, db, writer, Gazetteer.load(), clock)
+        try:
+            return cls(settings, db, ArticleWriter(db), Gazetteer.load(), clock)
+        except BaseException:
+            await db.close()
+            raise
 
     async def close(self) -> None:
         self.writer.close()

@@ -33,12 +33,22 @@ class RawArticle:
     published: datetime | None = None  # aware, UTC
     guid: str | None = None
     province_hint: str | None = None  # the source's own province, if configured
+    all_relevant: bool = False  # the source publishes only dân vận news (topic = "all")
 
 
 @dataclass(frozen=True)
 class ProvinceMention:
     name: str  # as named in the text's era, canonical spelling
     current: str  # the unit it belongs to since 2025-07-01
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """Is it dân vận news (bot/articles/relevance.py decides)."""
+
+    relevance: int  # 2 core dân vận, 1 adjacent (still wanted in a digest), 0 not dân vận
+    score: float  # the evidence behind the label: cue points minus traps
+    cues: tuple[str, ...] = ()  # what decided it, strongest first: "title:ban_dan_van", ...
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,8 @@ class Extraction:
     meeting_kind: str | None
     chairs: tuple[str, ...]
     summary: str
+    # None: not classified yet (an Extraction made by hand); the store classifies it.
+    relevance: Relevance | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,7 @@ class Article:
     published: datetime | None = None
     guid: str | None = None
     body_hash: str = ""
+    all_relevant: bool = False  # from a topic = "all" source or an imported file
 
     @property
     def title(self) -> str:
@@ -86,6 +99,7 @@ class StoredArticle:
     summary: str
     provinces: tuple[ProvinceMention, ...]
     added_at: datetime
+    relevance: int = 2  # as users see it: 2 core, 1 adjacent (0 is never shown)
 
     @property
     def event_day(self) -> date | None:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.config import load_settings
+from bot.cli.startup import settings_for
 from bot.store.backup import BackupError, backup, restore
 
 
@@ -38,7 +38,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = settings_for(args)
     try:
         info = backup(settings.database, Path(args.path), force=args.force)
     except BackupError as exc:
@@ -49,7 +49,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = settings_for(args)
     try:
         info, saved = restore(Path(args.path), settings.database)
     except BackupError as exc:

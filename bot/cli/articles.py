@@ -13,9 +13,14 @@ from typing import Any
 
 from bot.articles.model import Extraction
 from bot.articles.pipeline import process
-from bot.config import load_settings
+from bot.articles.relevance import VERSION as RELEVANCE_VERSION
+from bot.cli.startup import settings_for
+from bot.config import TOPICS, Settings
+from bot.replies._bootstrap import import_bundled_if_empty
+from bot.services import Services
 from bot.sources.files import ArticleFileError, import_paths, read_article_file
-from bot.store.db import connect, open_sync
+from bot.store.db import open_sync
+from bot.store.relevance import rescore
 from bot.store.search import search
 from bot.text.provinces import Gazetteer
 
@@ -23,6 +28,13 @@ from bot.text.provinces import Gazetteer
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("import", parents=[common], help="import article files or folders")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument(
+        "--topic",
+        choices=TOPICS,
+        default="all",
+        help='"all" (default): the files are dân vận news, keep every one; "filter": show '
+        "users only what the relevance classifier calls dân vận news",
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
@@ -32,6 +44,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per line (default)")
     p.set_defaults(func=cmd_extract)
 
+    p = sub.add_parser(
+        "rescore",
+        parents=[common],
+        help="classify the stored articles again (relevance), without fetching",
+    )
+    p.add_argument(
+        "--stale",
+        action="store_true",
+        help="only articles scored by another classifier version (what start-up does)",
+    )
+    p.set_defaults(func=cmd_rescore)
+
     p = sub.add_parser("search", parents=[common], help="search the archive like /tim")
     p.add_argument("query", nargs="+")
     p.add_argument("--limit", type=int, default=10)
@@ -40,14 +64,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = settings_for(args)
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         print(f"danvan-bot: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
     conn = open_sync(settings.database)
     try:
-        report = import_paths(conn, args.paths, datetime.now(UTC))
+        report = import_paths(conn, args.paths, datetime.now(UTC), all_relevant=args.topic == "all")
     finally:
         conn.close()
     for path, reason in report.failed:
@@ -71,6 +95,7 @@ def extraction_json(file_name: str, ex: Extraction) -> dict[str, Any]:
         "level": ex.level,
         "meeting_kind": ex.meeting_kind,
         "chairs": list(ex.chairs),
+        "relevance": ex.relevance.relevance if ex.relevance else None,
         "summary": ex.summary,
     }
 
@@ -91,18 +116,34 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def cmd_search(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
-    query = " ".join(args.query)
-    return asyncio.run(_search(settings.database, query, args.limit, args.json))
-
-
-async def _search(database: Path, query: str, limit: int, as_json: bool) -> int:
-    db = await connect(database)
+def cmd_rescore(args: argparse.Namespace) -> int:
+    settings = settings_for(args)
+    conn = open_sync(settings.database)
     try:
-        page = await search(db, query, limit=max(1, min(limit, 50)))
+        report = rescore(conn, stale_only=args.stale)
     finally:
-        await db.close()
+        conn.close()
+    print(
+        f"rescored {report.scored} articles (classifier version {RELEVANCE_VERSION}):"
+        f" {report.relabelled} changed label, {report.shown} now shown,"
+        f" {report.hidden} now filtered out -> {settings.database}"
+    )
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    settings = settings_for(args)
+    query = " ".join(args.query)
+    return asyncio.run(_search(settings, query, args.limit, args.json))
+
+
+async def _search(settings: Settings, query: str, limit: int, as_json: bool) -> int:
+    services = await Services.open(settings)
+    try:
+        await import_bundled_if_empty(services)  # a first start, as `chat` and `run` do
+        page = await search(services.db, query, limit=max(1, min(limit, 50)))
+    finally:
+        await services.close()
     if as_json:
         for hit in page.hits:
             a = hit.article

@@ -7,37 +7,39 @@ import asyncio
 import sys
 from typing import Any
 
-from bot import logging_setup
-from bot.config import Settings, load_settings
-
-
-def setup_logging(settings: Settings, *, quiet: bool = False) -> None:
-    """One log format with the token redacted in every line (``bot.logging_setup``)."""
-    level = "WARNING" if quiet else settings.log_level
-    logging_setup.setup_logging(level, settings.telegram.token or None)
+from bot.cli.startup import load, settings_for, start_logging
+from bot.config import Settings
+from bot.store.db import open_sync
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
-    if not settings.telegram.token.strip() and sys.stdin.isatty() and sys.stdout.isatty():
+    settings = load(args)
+    at_terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    no_token = not settings.telegram.token.strip()
+    # The bot logs at the configured level; the terminal chat it falls back to, quietly.
+    start_logging(settings, quiet=no_token and at_terminal)
+    if no_token and at_terminal:
         # Someone trying the bot at a terminal: show it working rather than only an error.
         from bot.telegram.app import NO_TOKEN_HELP
 
         print(NO_TOKEN_HELP, file=sys.stderr)
         print("\nOpening the terminal chat on the same archive (Ctrl-D to leave).\n")
         return _chat(settings, once=None, no_color=False)
-    setup_logging(settings)
+    if settings.telegram.token.strip():
+        # Refuse a damaged or unwritable database before talking to Telegram: a bot that
+        # ran on it would fail every job quietly.
+        open_sync(settings.database, check=True).close()
     from bot.telegram.app import run_bot
 
     return run_bot(settings)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    return _chat(load_settings(args.config), once=args.once, no_color=args.no_color)
+    return _chat(settings_for(args), once=args.once, no_color=args.no_color)
 
 
 def _chat(settings: Settings, *, once: str | None, no_color: bool) -> int:
-    setup_logging(settings, quiet=True)
+    open_sync(settings.database, check=True).close()  # damaged: say so now, in one line
     from bot.terminal.chat import run_chat, stdin_lines
 
     out = sys.stdout

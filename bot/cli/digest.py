@@ -2,29 +2,38 @@
 
 Without ``--week`` the week is the last complete ISO week in Vietnam time (the one the
 digest going out this week covers). ``--send`` delivers it to every active subscriber that
-has not had it yet, through the same idempotent fan-out as the scheduler, then exits; on
-SIGTERM/SIGINT it finishes the message in flight, records it and exits 0.
+has not had it yet, through the same idempotent fan-out and the same send budget
+(:class:`bot.telegram.scheduler.SendScheduler`) as the running bot, then exits. On
+SIGTERM/SIGINT it finishes the messages in flight, records them and exits 0. When the
+delivery log cannot be written (a full disk) it stops sending at once and exits 1: a part
+whose sending cannot be recorded is not sent.
+
+Run it while the bot is stopped, or for chats the bot's own tick will not serve: two
+processes do not share one send budget, and Telegram counts them together.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import signal
 import sys
 from typing import Any
 
-from telegram import Bot
+from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.cli.startup import settings_for
+from bot.config import ConfigError, Settings
 from bot.digest.deliver import Limits, Report
-from bot.digest.job import digest_for, send_week
+from bot.digest.job import digest_for, send_week, summary
 from bot.digest.schedule import IsoWeek, digest_week_at, zone
 from bot.replies.render import strip_tags
 from bot.store import subscriptions
+from bot.telegram.scheduler import SendScheduler
+
+EXIT_NOT_RECORDED = 1
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -41,7 +50,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = settings_for(args)
     if args.week:
         try:
             week = IsoWeek.parse(args.week)
@@ -82,19 +91,20 @@ async def _preview(settings: Settings, week: IsoWeek, chat: int | None, *, as_ht
     return 0
 
 
-def make_bot(settings: Settings) -> Bot:
+def make_bot(settings: Settings) -> ExtBot[Any]:
+    """A bot that sends through the same kind of budget as the running bot's."""
     base = settings.telegram.api_base_url or "https://api.telegram.org/bot"
-    return Bot(
+    return ExtBot(
         settings.telegram.token,
         base_url=base,
-        request=HTTPXRequest(connection_pool_size=16, read_timeout=10, write_timeout=10),
+        request=HTTPXRequest(connection_pool_size=64, read_timeout=10, write_timeout=10),
+        rate_limiter=SendScheduler(),
     )
 
 
 async def _send(settings: Settings, week: IsoWeek, chat: int | None) -> int:
     from bot.services import Services
 
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs URLs with the token
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -108,14 +118,19 @@ async def _send(settings: Settings, week: IsoWeek, chat: int | None) -> int:
             )  # fmt: skip
     finally:
         await services.close()
-    print(_summary(week, report, stopped=stop.is_set()))
+    print(_summary(week, report, stopped=stop.is_set() and not report.record_error))
+    if report.record_error:
+        print(
+            f"danvan-bot: digest {week}: stopped sending because the delivery log could not be"
+            f" written ({report.record_error}). No part went out before its sending was"
+            " recorded; a part whose answer could not be recorded is sent at most once more."
+            " Free disk space, then run `danvan-bot digest --send` again.",
+            file=sys.stderr,
+        )
+        return EXIT_NOT_RECORDED
     return 0
 
 
 def _summary(week: IsoWeek, r: Report, *, stopped: bool) -> str:
-    line = (
-        f"digest {week}: {r.sent} delivered ({r.messages} messages), {r.already} already had it,"
-        f" {r.failed} failed, {r.deactivated} deactivated, {r.migrated} migrated,"
-        f" {r.unfinished} unfinished, {r.retry_after} rate-limit answers"
-    )
+    line = f"digest {week}: {summary(r)}"
     return line + (" — stopped by signal; run again to finish" if stopped else "")

@@ -13,13 +13,14 @@ import argparse
 import asyncio
 import json
 import sys
+from dataclasses import asdict
 from typing import Any
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.logging_setup import setup_logging
+from bot.cli.startup import settings_for
+from bot.config import ConfigError, Settings
 from bot.sources.ingest import SourceReport, run_round
 from bot.store import sources as source_store
-from bot.store.stats import Stats, collect
+from bot.store.stats import Stats, collect, filtered_articles
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -34,13 +35,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "stats", parents=[common], help="counts: articles, sources, subscribers, deliveries"
     )
     s.add_argument("--json", action="store_true", help="one JSON object")
+    s.add_argument(
+        "--filtered",
+        metavar="SOURCE",
+        help="list the titles the relevance classifier left out of this source, newest first",
+    )
+    s.add_argument("--limit", type=int, default=50, help="with --filtered: how many (50)")
     s.set_defaults(func=run_stats)
 
 
 def run_fetch(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
     # The progress lines say what failed; logs only add a bug's traceback (or DEBUG detail).
-    setup_logging("DEBUG" if settings.log_level == "DEBUG" else "ERROR", settings.telegram.token)
+    settings = settings_for(args, floor="ERROR")
     return asyncio.run(_fetch(settings, args.source or []))
 
 
@@ -78,7 +84,9 @@ async def _fetch(settings: Settings, names: list[str]) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
+    settings = settings_for(args)
+    if args.filtered is not None:
+        return asyncio.run(_filtered(settings, args.filtered, max(1, args.limit), args.json))
     stats = asyncio.run(_stats(settings))
     if args.json:
         print(json.dumps(stats.to_json(), ensure_ascii=False))
@@ -97,12 +105,43 @@ async def _stats(settings: Settings) -> Stats:
         await services.close()
 
 
+async def _filtered(settings: Settings, source: str, limit: int, as_json: bool) -> int:
+    from bot.services import Services
+
+    services = await Services.open(settings)
+    try:
+        found = await filtered_articles(services.db, source, limit=limit)
+        known = {p.name for p in (await collect(services.db, services.clock())).per_source}
+    finally:
+        await services.close()
+    if source not in known:
+        listed = ", ".join(sorted(known)) or "none"
+        print(
+            f"danvan-bot: no articles from source {source!r} (sources: {listed})", file=sys.stderr
+        )
+        return 2
+    if as_json:
+        for a in found:
+            print(json.dumps(asdict(a), ensure_ascii=False))
+        return 0
+    if not found:
+        print(f"{source}: the classifier left nothing out")
+        return 0
+    print(f"{source}: {len(found)} articles the classifier calls not dân vận, newest first")
+    for a in found:
+        kept = "  (shown anyway: topic = all / imported file)" if a.kept else ""
+        print(f"#{a.id}  {a.date}  {a.title}{kept}")
+        print(f"      score {a.score:g}  {a.cues or '(no cue)'}  {a.url or ''}".rstrip())
+    return 0
+
+
 def format_stats(stats: Stats) -> str:
     """Plain text for the terminal."""
     src = stats.sources
     sub = stats.subscribers
     lines = [
         f"articles:    {stats.articles} ({stats.articles_last_7_days} added in the last 7 days)",
+        f"relevance:   {stats.relevant} shown (dân vận news), {stats.filtered} filtered out",
         f"feed items:  {stats.feed_entries} seen",
         f"sources:     {src['ok']} ok, {src['failing']} failing, {src['disabled']} disabled,"
         f" {src['never_fetched']} never fetched",
@@ -110,6 +149,11 @@ def format_stats(stats: Stats) -> str:
     ]
     if stats.last_fetch_at:
         lines.append(f"last fetch:  {stats.last_fetch_at}")
+    if stats.per_source:
+        lines.append("per source (kept / filtered; stats --filtered NAME lists the filtered):")
+        for p in stats.per_source:
+            topic = f"  [topic = {p.topic}]" if p.topic else ""
+            lines.append(f"  {p.name}: {p.kept} / {p.filtered}{topic}")
     for f in stats.failing_sources:
         lines.append(f"  failing: {f.name} ({f.failures}x): {f.last_error or '?'}")
     if stats.deliveries:

@@ -111,16 +111,21 @@ def _link(a: StoredArticle) -> str:
     return f"{title} (/tomtat {a.id})"
 
 
-def importance(a: StoredArticle) -> tuple[int, int, int]:
-    """Meetings first, then higher levels, then more provinces named; ties by id."""
+def importance(a: StoredArticle) -> tuple[int, int, int, int]:
+    """Core dân vận news first, then meetings, higher levels, more provinces named; ties
+    by id."""
     return (
+        a.relevance,
         1 if a.meeting_kind else 0,
         _LEVEL_WEIGHT.get(a.level, 0),
         len(a.provinces),
     )
 
 
-def _relevant(a: StoredArticle, provinces: Collection[str]) -> bool:
+def _followed(a: StoredArticle, provinces: Collection[str]) -> bool:
+    """Dân vận news (relevance >= 1) in the provinces the subscriber follows (all: none)."""
+    if a.relevance < 1:
+        return False
     return not provinces or any(p.current in provinces for p in a.provinces)
 
 
@@ -186,7 +191,7 @@ def compose(
     provinces: Collection[str] = (),
 ) -> Digest:
     """The digest of ``week`` for a subscriber following ``provinces`` (empty: all)."""
-    chosen = [a for a in articles if in_week(a, week) and _relevant(a, provinces)]
+    chosen = [a for a in articles if in_week(a, week) and _followed(a, provinces)]
     meetings = [a for a in chosen if a.meeting_kind]
     places = {p.current for a in meetings for p in a.provinces}
     if provinces:

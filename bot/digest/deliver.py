@@ -1,52 +1,71 @@
-"""Idempotent digest fan-out at Telegram's speed limits.
+"""Idempotent digest fan-out through the process's one Telegram send budget.
 
-Exactly once, through the delivery log (``bot.store.deliveries``, UNIQUE(chat, week)):
+**Pacing is not done here.** Every part goes out through the bot's rate limiter, which in
+the running bot and in ``digest --send`` alike is :class:`bot.telegram.scheduler.SendScheduler`:
+one budget for the whole process, replies to people first, the digest taking every slot
+left, within Telegram's limits (30/s overall, about 1/s per chat, 20/min per group). Each
+part carries a :class:`DigestSend` ticket (PTB's ``rate_limit_args``) that puts it in the
+``digest`` lane with a low priority, caps the parts in flight, counts every 429 into the
+report, and records the intent right before the request leaves.
 
-1. ``begin`` records the intent (state ``sending``) before the first message of a chat's
-   digest goes out; a chat whose row is final (``sent``/``failed``/``skipped``) gets nothing.
-2. After each message, ``parts_sent`` is stored; after the last one the row becomes ``sent``.
-3. A run that dies (SIGKILL, power, crash) leaves rows in ``sending``; the next run resumes
-   each at ``parts_sent``.
+**Exactly once**, through the delivery log (``bot.store.deliveries``, UNIQUE(chat, week)):
 
-**Policy for the send in flight at a crash: resend.** Telegram has no idempotency key, so a
-message whose request left but whose outcome was not recorded cannot be confirmed. We send
-it again: a possible duplicate of one message in one chat, rather than a possible silent loss
-of a chat's weekly digest. The same holds for ``TimedOut`` (the message may have arrived):
-it is retried. To keep that window small, sends are paced by one token bucket and started
-only when a token is due, so the number in flight is about rate x latency (one at a time
-against a local server; at 30/s and 100 ms round trips, about three), capped by
-``max_in_flight``.
+1. ``begin`` marks the chat's row unfinished (``sending``); a final row gets nothing.
+2. When the budget grants a part its slot, the row becomes ``in_flight`` for that part
+   *before* the request leaves. If that write fails, the part is not sent.
+3. After Telegram's answer: ``parts_sent`` moves on (``sending``), or the row is ``sent``.
+4. A run that dies leaves the row as it was; the next run resumes from it.
 
-Limits: about 30 msg/s overall (paced at 29/s), 1 msg/s per private chat, 20 msg/min per
-group (one every 3 s); the per-chat gaps only matter between the parts of one digest.
-Errors, most specific first (BadRequest and TimedOut are NetworkErrors):
+**The send whose outcome is unknown** (the process died with it in flight, or the answer
+was lost: a read timeout, a dropped connection) is sent once more, and never twice:
 
-- ``RetryAfter``: the whole bucket pauses for ``retry_after``; the same message is retried.
-- ``Forbidden``: the subscription and chat are deactivated; the delivery is ``failed``.
-- ``ChatMigrated``: chat, subscription and log move to the new id; the message is resent.
+- found ``in_flight``: the part may have arrived. It is resent, and the row says
+  ``resending`` before it leaves. A possible duplicate of one message beats a silently
+  lost weekly digest, which the subscriber cannot notice or ask for.
+- found ``resending``: the part was already sent twice without confirmation. It counts as
+  delivered (``Report.assumed``) and the next part follows; a third copy is never sent.
+
+So each kill repeats at most the parts that were in flight, at most one per chat (a chat
+has one part in flight at a time), and no chat gets any part more than twice, however
+many kills follow. Parts waiting for a slot are not in flight: their rows say ``sending``.
+How many are in flight is about rate x round trip, capped by ``Limits.max_in_flight``.
+
+**When the log cannot be written** (a full disk: ``database or disk is full``), the run
+stops at once: no further part starts, ``Report.record_error`` says what happened, and
+``digest --send`` exits non-zero. A part whose intent could not be written was not sent;
+one whose outcome could not be written was (the write is retried a few times first) and
+is resent at most once by the next run, as above.
+
+Telegram's answers, most specific first (BadRequest and TimedOut are NetworkErrors):
+
+- ``RetryAfter``: waited out by the send budget (up to ``retry_after_max`` times per part,
+  each counted in ``Report.retry_after``); then the row stays unfinished for the next run.
+- ``Forbidden``: subscription and chat deactivated; the delivery is ``failed``.
+- ``ChatMigrated``: chat, subscription and log move to the new id; the part goes there.
 - ``BadRequest``: logged; the delivery is ``failed`` for that week; the others go on.
-- ``TimedOut``/``NetworkError``: retried with exponential backoff; when retries run out the
-  row stays ``sending`` and the next tick resumes it, for as long as that week's digest is
-  the current one (``Limits.max_attempts`` can cap it).
+- network errors: retried with exponential backoff; one that may have delivered (the
+  request left, no answer came) follows the unknown-outcome rule above. When retries run
+  out the row stays unfinished and the next tick resumes it, for as long as that week's
+  digest is the current one (``Limits.max_attempts`` can cap it).
 
-Stopping (SIGTERM): set ``stop``; no new message starts, the ones in flight finish and
-their outcome is recorded, and the fan-out returns. Nothing is sent twice afterwards.
+Stopping (SIGTERM): set ``stop``; parts waiting for a slot are given up without being sent,
+the ones in flight finish and are recorded, and the fan-out returns.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
-import time
-import warnings
-from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+import sqlite3
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
+from functools import partial
+from typing import Any
 
 import aiosqlite
-from telegram import Bot, LinkPreviewOptions
+import httpx
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -57,42 +76,36 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
+from telegram.ext import ExtBot
 
+from bot.logging_setup import redact  # error texts can carry request URLs and tokens
 from bot.store import deliveries, subscriptions
 
 log = logging.getLogger(__name__)
 
-_TOKEN_RE = re.compile(r"bot\d+:[A-Za-z0-9_-]+")
-
-
-def redact(text: str) -> str:
-    """Error texts can carry request URLs; the token never reaches a log or the database."""
-    return _TOKEN_RE.sub("bot<token>", text)
+DIGEST_LANE = "digest"
+DIGEST_PRIORITY = 10  # bot.telegram.scheduler.BULK: after every reply to a person
+RECORD_RETRIES = (0.2, 1.0, 3.0)  # seconds between tries of a write after a send
+SENDING, IN_FLIGHT, RESENDING = "sending", "in_flight", "resending"
 
 
 @dataclass(frozen=True)
 class Limits:
-    # Slots at 29.5/s, at most 29 started in any second: under Telegram's ~30/s with room
-    # for one message of network jitter.
-    overall_per_second: float = 29.5
-    overall_per_window: int = 29
-    private_gap: float = 1.05  # seconds between messages to one private chat
-    group_gap: float = 3.05  # 20 per minute per group
-    max_in_flight: int = 8
-    workers: int = 128  # chats in progress at once (most wait on the bucket)
-    network_retries: int = 4  # per message and run, with exponential backoff
+    max_in_flight: int = 8  # digest parts started and unanswered, at most
+    workers: int = 64  # chats in progress at once (most wait for a slot)
+    network_retries: int = 4  # per part and run, with exponential backoff
     backoff_base: float = 1.0
     backoff_max: float = 30.0
     # Runs per (chat, week) before a delivery is 'failed'. None: keep trying every tick
     # until the week's digest is no longer the current one; a Telegram outage of an hour
     # must not cost everyone this week's digest.
     max_attempts: int | None = None
-    retry_after_max: int = 10  # RetryAfter answers per message and run
+    retry_after_max: int = 10  # 429 answers per part and run
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Limits:
         """Defaults, with ``DANVAN_DIGEST_MAX_IN_FLIGHT`` honoured (1 makes at most one
-        message unconfirmable at a crash, at the price of rate x latency <= 1)."""
+        part unconfirmable at a crash, at the price of a rate of one part per round trip)."""
         raw = env.get("DANVAN_DIGEST_MAX_IN_FLIGHT", "").strip()
         if raw.isdigit() and int(raw) > 0:
             return cls(max_in_flight=int(raw))
@@ -112,68 +125,84 @@ class Job:
 @dataclass
 class Report:
     sent: int = 0  # deliveries completed in this run
-    messages: int = 0  # messages accepted by Telegram
+    messages: int = 0  # parts accepted by Telegram
     already: int = 0  # deliveries that were final before this run
     failed: int = 0
     deactivated: int = 0
     migrated: int = 0
-    unfinished: int = 0  # left in 'sending' (transient errors or stop) for the next run
-    retry_after: int = 0  # 429 answers received
+    unfinished: int = 0  # left unfinished (transient errors, stop) for the next run
+    retry_after: int = 0  # every 429 answer, also those the send budget waited out
+    resent: int = 0  # parts sent again after an unknown outcome (crash, lost answer)
+    assumed: int = 0  # parts counted as delivered after two unknown outcomes
+    record_error: str | None = None  # the delivery log could not be written: run stopped
     errors: list[str] = field(default_factory=list)
 
+    _COUNTS = ("sent", "messages", "already", "failed", "deactivated", "migrated",
+               "unfinished", "retry_after", "resent", "assumed")  # fmt: skip
+
     def merge(self, other: Report) -> None:
-        for name in ("sent", "messages", "already", "failed", "deactivated", "migrated"):
+        for name in self._COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.unfinished += other.unfinished
-        self.retry_after += other.retry_after
+        self.record_error = self.record_error or other.record_error
         self.errors.extend(other.errors)
 
 
-class TokenBucket:
-    """Evenly spaced send slots (burst 1) plus a sliding-window cap on actual send starts.
+@dataclass(frozen=True)
+class Resume:
+    """Where a chat's digest goes on, from its row (pure: see the module docstring)."""
 
-    Slots alone are not enough: a send that starts late (a busy loop, a slow disk) moves
-    towards the next one, and Telegram counts arrivals in any one-second window. So the
-    bucket also keeps the last ``per_window`` real start times and never starts one more
-    inside ``window`` seconds of the oldest. A 429 pauses everything.
-    """
+    index: int  # the next part to send
+    resend: bool = False  # that part may have arrived already: this is its one resend
+    assumed: bool = False  # the part before ``index`` was counted as delivered
 
-    def __init__(self, rate: float, per_window: int | None = None, window: float = 1.0) -> None:
-        self.interval = 1.0 / rate
-        self.window = window
-        self.per_window = per_window or max(1, int(rate * window))
-        self._recent: deque[float] = deque(maxlen=self.per_window)
-        self._next = 0.0
-        self._lock = asyncio.Lock()
 
-    async def acquire(self) -> None:
-        async with self._lock:
-            now = time.monotonic()
-            slot = max(self._next, now)
-            if len(self._recent) == self.per_window:
-                slot = max(slot, self._recent[0] + self.window)
-            if slot > now:
-                await asyncio.sleep(slot - now)
-            started = time.monotonic()
-            self._recent.append(started)
-            following = max(slot, started - self.interval / 2) + self.interval
-            # max(): a pause() that came while this task slept must survive.
-            self._next = max(self._next, following)
+def resume_point(state: str, parts_sent: int) -> Resume:
+    if state == IN_FLIGHT:
+        return Resume(parts_sent, resend=True)
+    if state == RESENDING:
+        return Resume(parts_sent + 1, assumed=True)
+    return Resume(parts_sent)
 
-    def pause(self, seconds: float) -> None:
-        self._next = max(self._next, time.monotonic() + seconds)
+
+def outcome_unknown(exc: TelegramError) -> bool:
+    """The request may have reached Telegram, but no answer came back. Telegram's own error
+    answers (5xx included) and requests that never left (no connection) are known."""
+    cause = exc.__cause__
+    if isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return False
+    if isinstance(exc, TimedOut):
+        return True
+    return isinstance(exc, NetworkError) and str(exc).startswith("httpx.")
+
+
+@dataclass(frozen=True)
+class DigestSend:
+    """``rate_limit_args`` of a digest part, read by the send budget (its module docstring
+    lists the attributes)."""
+
+    prepare: Callable[[], Awaitable[None]]
+    on_retry_after: Callable[[float], None]
+    max_in_flight: int
+    max_retries: int
+    priority: int = DIGEST_PRIORITY
+    lane: str = DIGEST_LANE
 
 
 class _Stopped(Exception):
     pass
 
 
-async def send_part(bot: Bot, chat_id: int, text: str) -> None:
+class _RecordFailed(Exception):
+    """The delivery log could not be written; the run is stopping."""
+
+
+async def send_part(bot: ExtBot[Any], chat_id: int, text: str, ticket: DigestSend) -> None:
     await bot.send_message(
         chat_id=chat_id,
         text=text,
         parse_mode=ParseMode.HTML,
         link_preview_options=LinkPreviewOptions(is_disabled=True),
+        rate_limit_args=ticket,
     )
 
 
@@ -182,7 +211,7 @@ class FanOut:
 
     def __init__(
         self,
-        bot: Bot,
+        bot: ExtBot[Any],
         db: aiosqlite.Connection,
         clock: Callable[[], datetime],
         *,
@@ -194,8 +223,6 @@ class FanOut:
         self.clock = clock
         self.limits = limits or Limits()
         self.stop = stop or asyncio.Event()
-        self.bucket = TokenBucket(self.limits.overall_per_second, self.limits.overall_per_window)
-        self.in_flight = asyncio.Semaphore(self.limits.max_in_flight)
         self.report = Report()
 
     async def run(self, jobs: Sequence[Job]) -> Report:
@@ -208,6 +235,7 @@ class FanOut:
         ]
         # Shielded: a cancelled caller (shutdown) still lets in-flight sends be recorded.
         await asyncio.shield(asyncio.gather(*workers))
+        self.report.unfinished += queue.qsize()  # never begun (stopped)
         return self.report
 
     async def _worker(self, queue: asyncio.Queue[Job]) -> None:
@@ -218,7 +246,7 @@ class FanOut:
                 return
             try:
                 await self._deliver(job)
-            except _Stopped:
+            except (_Stopped, _RecordFailed):
                 self.report.unfinished += 1
                 return
             except Exception as exc:  # one chat's failure never stops the others
@@ -226,42 +254,179 @@ class FanOut:
                 await self._note(job, f"unexpected: {exc!r}")
                 self.report.unfinished += 1
 
+    # --- the delivery log ------------------------------------------------------------------
+
+    async def _record(self, write: Callable[[], Awaitable[Any]], *, after_send: bool) -> Any:
+        """One write to the log. If it fails, the run stops: nothing more is sent. A write
+        that records a send that happened is tried a few more times first."""
+        delays = RECORD_RETRIES if after_send else ()
+        for attempt in range(len(delays) + 1):
+            try:
+                return await write()
+            except sqlite3.Error as exc:
+                if attempt < len(delays):
+                    self.stop.set()  # nothing new starts while we try again
+                    await asyncio.sleep(delays[attempt])
+                    continue
+                self.stop.set()
+                if self.report.record_error is None:
+                    self.report.record_error = str(exc)
+                    log.error("digest stopped: the delivery log cannot be written: %s", exc)
+                raise _RecordFailed(str(exc)) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
     async def _note(self, job: Job, error: str) -> None:
         try:
             await deliveries.note_error(self.db, job.chat_id, job.week, redact(error)[:500])
         except Exception:
             log.exception("could not record the error for chat %s", job.chat_id)
 
+    async def _finish(self, job: Job, state: str, error: str | None = None) -> None:
+        await self._record(
+            lambda: deliveries.finish(
+                self.db, job.chat_id, job.week, state, self.clock(),
+                error=None if error is None else redact(error)[:500],
+            ),
+            after_send=False,
+        )  # fmt: skip
+
+    async def _mark(self, job: Job, state: str, index: int) -> None:
+        await self._record(
+            lambda: deliveries.mark(self.db, job.chat_id, job.week, state, index),
+            after_send=state == SENDING,
+        )
+
+    # --- one chat --------------------------------------------------------------------------
+
     async def _deliver(self, job: Job) -> None:
-        row = await deliveries.begin(self.db, job.chat_id, job.week, self.clock())
-        if row.state != "sending":
+        row = await self._record(
+            lambda: deliveries.begin(self.db, job.chat_id, job.week, self.clock()),
+            after_send=False,
+        )
+        if row.state in deliveries.FINAL_STATES:
             self.report.already += 1
             return
         if self.limits.max_attempts is not None and row.attempts > self.limits.max_attempts:
-            await deliveries.finish(
-                self.db, job.chat_id, job.week, "failed", self.clock(),
-                error=f"gave up after {row.attempts - 1} attempts: {row.error or ''}"[:500],
-            )  # fmt: skip
+            await self._finish(job, "failed", f"gave up after {row.attempts - 1} attempts: "
+                                              f"{row.error or ''}")  # fmt: skip
             self.report.failed += 1
             return
-        index = row.parts_sent
-        gap = self.limits.group_gap if job.is_group else self.limits.private_gap
-        last_sent = 0.0
+        point = resume_point(row.state, row.parts_sent)
+        self.report.assumed += point.assumed
+        index, resend = point.index, point.resend
         while index < len(job.parts):
-            if last_sent:
-                await self._wait(last_sent + gap - time.monotonic())
-            outcome = await self._send_with_retries(job, job.parts[index])
-            if outcome != "ok":
+            outcome = await self._send(job, index, resend)
+            if outcome == "done":
                 return
-            last_sent = time.monotonic()
-            index += 1
-            self.report.messages += 1
+            if outcome == "assumed":
+                self.report.assumed += 1
+            else:
+                self.report.messages += 1
+                self.report.resent += outcome == "resent"
+            index, resend = index + 1, False
             if index < len(job.parts):
-                await deliveries.part_sent(self.db, job.chat_id, job.week, index)
-        await deliveries.finish(
-            self.db, job.chat_id, job.week, "sent", self.clock(), parts_sent=index
+                await self._mark(job, SENDING, index)
+        await self._record(
+            lambda: deliveries.finish(
+                self.db, job.chat_id, job.week, "sent", self.clock(), parts_sent=len(job.parts)
+            ),
+            after_send=True,
         )
         self.report.sent += 1
+
+    def _ticket(self, job: Job, index: int, resend: bool) -> DigestSend:
+        async def intent() -> None:
+            if self.stop.is_set():
+                raise _Stopped  # granted after a stop: given up, never sent
+            await self._mark(job, RESENDING if resend else IN_FLIGHT, index)
+
+        def counted(seconds: float) -> None:
+            self.report.retry_after += 1
+
+        return DigestSend(
+            prepare=intent,
+            on_retry_after=counted,
+            max_in_flight=self.limits.max_in_flight,
+            max_retries=self.limits.retry_after_max,
+        )
+
+    async def _send(self, job: Job, index: int, resend: bool) -> str:
+        """Send part ``index``: 'ok', 'resent' (accepted on its one resend), 'assumed'
+        (counted as delivered after two unknown outcomes), or 'done' when the delivery
+        ended here (failed, or left unfinished)."""
+        text = job.parts[index]
+        network_failures = 0
+        while True:
+            if self.stop.is_set():
+                raise _Stopped
+            try:
+                await send_part(self.bot, job.chat_id, text, self._ticket(job, index, resend))
+                return "resent" if resend else "ok"
+            except RetryAfter as exc:
+                await self._mark(job, IN_FLIGHT if resend else SENDING, index)
+                await self._note(job, f"RetryAfter {exc}, again and again")
+                self.report.unfinished += 1
+                return "done"
+            except Forbidden as exc:
+                log.info("chat %s refuses the bot (%s): deactivated", job.chat_id, exc)
+                await self._record(
+                    lambda: subscriptions.deactivate_chat(self.db, job.chat_id, self.clock()),
+                    after_send=False,
+                )
+                await self._finish(job, "failed", f"Forbidden: {exc.message}")
+                self.report.deactivated += 1
+                self.report.failed += 1
+                return "done"
+            except ChatMigrated as exc:
+                await self._mark(job, IN_FLIGHT if resend else SENDING, index)
+                new_id = int(exc.new_chat_id)
+                log.info("chat %s migrated to %s: moving its subscription", job.chat_id, new_id)
+                old_id = job.chat_id
+                await self._record(
+                    partial(subscriptions.migrate_chat, self.db, old_id, new_id, self.clock()),
+                    after_send=False,
+                )
+                job.chat_id, job.is_group = new_id, True
+                self.report.migrated += 1
+                moved = await self._record(
+                    partial(deliveries.begin, self.db, new_id, job.week, self.clock()),
+                    after_send=False,
+                )
+                if moved.state in deliveries.FINAL_STATES:  # the new id had it already
+                    self.report.already += 1
+                    return "done"
+                continue
+            except BadRequest as exc:
+                log.warning("chat %s: bad request %s; skipped", job.chat_id, exc.message)
+                await self._finish(job, "failed", f"BadRequest: {exc.message}")
+                self.report.failed += 1
+                self.report.errors.append(f"{job.chat_id}: {redact(exc.message)}")
+                return "done"
+            except (TimedOut, NetworkError) as exc:
+                error = redact(f"{type(exc).__name__}: {exc.message}")
+                if outcome_unknown(exc):
+                    if resend:
+                        log.warning("chat %s: part %d unconfirmed twice (%s); counted as "
+                                    "delivered", job.chat_id, index, error)  # fmt: skip
+                        return "assumed"
+                    resend = True  # the next try is this part's one resend
+                else:
+                    await self._mark(job, IN_FLIGHT if resend else SENDING, index)
+                network_failures += 1
+                log.warning("chat %s: %s (try %d)", job.chat_id, error, network_failures)
+                if network_failures > self.limits.network_retries:
+                    await self._note(job, error)
+                    self.report.unfinished += 1
+                    return "done"
+            except TelegramError as exc:
+                log.warning("chat %s: %s; skipped", job.chat_id, redact(exc.message))
+                await self._finish(job, "failed", f"{type(exc).__name__}: {exc.message}")
+                self.report.failed += 1
+                return "done"
+            backoff = min(
+                self.limits.backoff_max, self.limits.backoff_base * 2 ** (network_failures - 1)
+            )
+            await self._wait(backoff)
 
     async def _wait(self, seconds: float) -> None:
         """Sleep, but wake (and stop) at once when asked to stop."""
@@ -274,93 +439,3 @@ class FanOut:
         except TimeoutError:
             return
         raise _Stopped
-
-    async def _send_with_retries(self, job: Job, text: str) -> str:
-        """Send one message; 'ok', or 'done' when the delivery ended (failed/unfinished)."""
-        network_failures = 0
-        retry_afters = 0
-        while True:
-            if self.stop.is_set():
-                raise _Stopped
-            # The in-flight slot first, then the token: the token's time is the real start,
-            # so slow answers never release a burst of sends that got tokens long ago.
-            async with self.in_flight:
-                await self.bucket.acquire()
-                if self.stop.is_set():
-                    raise _Stopped
-                try:
-                    await send_part(self.bot, job.chat_id, text)
-                    return "ok"
-                except RetryAfter as exc:
-                    wait = retry_after_seconds(exc)
-                    self.report.retry_after += 1
-                    retry_afters += 1
-                    log.warning("429 for chat %s: waiting %.1f s", job.chat_id, wait)
-                    self.bucket.pause(wait)
-                    if retry_afters > self.limits.retry_after_max:
-                        await self._note(job, f"RetryAfter {wait}s, again and again")
-                        self.report.unfinished += 1
-                        return "done"
-                    continue
-                except Forbidden as exc:
-                    log.info("chat %s refuses the bot (%s): deactivated", job.chat_id, exc)
-                    await subscriptions.deactivate_chat(self.db, job.chat_id, self.clock())
-                    await deliveries.finish(
-                        self.db, job.chat_id, job.week, "failed", self.clock(),
-                        error=redact(f"Forbidden: {exc.message}")[:500],
-                    )  # fmt: skip
-                    self.report.deactivated += 1
-                    self.report.failed += 1
-                    return "done"
-                except ChatMigrated as exc:
-                    new_id = int(exc.new_chat_id)
-                    log.info("chat %s migrated to %s: moving its subscription", job.chat_id, new_id)
-                    await subscriptions.migrate_chat(self.db, job.chat_id, new_id, self.clock())
-                    job.chat_id = new_id
-                    job.is_group = True
-                    self.report.migrated += 1
-                    moved = await deliveries.begin(self.db, new_id, job.week, self.clock())
-                    if moved.state != "sending":  # the new id had it already
-                        self.report.already += 1
-                        return "done"
-                    continue
-                except BadRequest as exc:
-                    log.warning("chat %s: bad request %s; skipped", job.chat_id, exc.message)
-                    await deliveries.finish(
-                        self.db, job.chat_id, job.week, "failed", self.clock(),
-                        error=redact(f"BadRequest: {exc.message}")[:500],
-                    )  # fmt: skip
-                    self.report.failed += 1
-                    self.report.errors.append(f"{job.chat_id}: {redact(exc.message)}")
-                    return "done"
-                except (TimedOut, NetworkError) as exc:
-                    # A timed-out message may have arrived; resending is the documented policy.
-                    network_failures += 1
-                    error = redact(f"{type(exc).__name__}: {exc.message}")
-                    log.warning("chat %s: %s (try %d)", job.chat_id, error, network_failures)
-                    if network_failures > self.limits.network_retries:
-                        await self._note(job, error)
-                        self.report.unfinished += 1
-                        return "done"
-                except TelegramError as exc:
-                    log.warning("chat %s: %s; skipped", job.chat_id, redact(exc.message))
-                    await deliveries.finish(
-                        self.db, job.chat_id, job.week, "failed", self.clock(),
-                        error=redact(f"{type(exc).__name__}: {exc.message}")[:500],
-                    )  # fmt: skip
-                    self.report.failed += 1
-                    return "done"
-            backoff = min(
-                self.limits.backoff_max, self.limits.backoff_base * 2 ** (network_failures - 1)
-            )
-            await self._wait(backoff)
-
-
-def retry_after_seconds(exc: RetryAfter) -> float:
-    """``retry_after`` as seconds; PTB 22 warns that the int becomes a timedelta."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        value: object = exc.retry_after
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    return float(value)  # type: ignore[arg-type]

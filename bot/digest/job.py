@@ -15,7 +15,7 @@ import os
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
-from telegram import Bot
+from telegram.ext import ExtBot
 
 from bot.digest.compose import Digest, compose, week_days
 from bot.digest.deliver import FanOut, Job, Limits, Report
@@ -55,7 +55,7 @@ async def _jobs_for(services: Services, week: IsoWeek, subs: Iterable[Subscripti
 
 async def send_week(
     services: Services,
-    bot: Bot,
+    bot: ExtBot[Any],
     week: IsoWeek,
     *,
     chat_ids: Collection[int] | None = None,
@@ -79,7 +79,7 @@ async def send_week(
 
 async def run_due(
     services: Services,
-    bot: Bot,
+    bot: ExtBot[Any],
     *,
     stop: asyncio.Event | None = None,
     limits: Limits | None = None,
@@ -116,7 +116,7 @@ class DigestTicker:
         self.stop = asyncio.Event()
         self._busy = asyncio.Lock()
 
-    async def tick(self, bot: Bot, is_running: Any = None) -> Report | None:
+    async def tick(self, bot: ExtBot[Any], is_running: Any = None) -> Report | None:
         if self._busy.locked():
             return None  # the previous fan-out is still going; it will pick these up
         async with self._busy:
@@ -129,10 +129,7 @@ class DigestTicker:
                 if watcher is not None:
                     watcher.cancel()
             if report.messages or report.failed or report.unfinished:
-                log.info(
-                    "digest tick: %d delivered, %d failed, %d unfinished, %d 429s",
-                    report.sent, report.failed, report.unfinished, report.retry_after,
-                )  # fmt: skip
+                log.info("digest tick: %s", summary(report))
             return report
 
     async def _watch(self, is_running: Any) -> None:
@@ -141,6 +138,19 @@ class DigestTicker:
         while is_running():
             await asyncio.sleep(0.2)
         self.stop.set()
+
+
+def summary(r: Report) -> str:
+    """One line for logs and ``digest --send``: every count of the run, 429s included."""
+    line = (
+        f"{r.sent} delivered ({r.messages} messages), {r.already} already had it,"
+        f" {r.failed} failed, {r.deactivated} deactivated, {r.migrated} migrated,"
+        f" {r.unfinished} unfinished, {r.retry_after} rate-limit answers (429),"
+        f" {r.resent} resent after an unknown outcome, {r.assumed} counted as delivered"
+    )
+    if r.record_error:
+        line += f"; STOPPED: the delivery log could not be written ({r.record_error})"
+    return line
 
 
 def schedule_digest(job_queue: Any, services: Services) -> Any:

@@ -40,6 +40,10 @@ EMPTY_ARCHIVE = (
     "Kho tin hiện chưa có bài nào. Quản trị viên có thể nạp bài bằng "
     "<code>danvan-bot import</code> hoặc <code>danvan-bot fetch</code>."
 )
+NO_RELEVANT = (
+    "Kho tin chưa có bài nào về công tác dân vận: các bài đã lấy về từ những nguồn tổng hợp "
+    "đều thuộc chủ đề khác nên không được hiển thị. Quản trị viên xem danh sách bằng /nguon."
+)
 BAD_COUNT = (
     f"Số bài cần là một số nguyên dương, ví dụ <code>/moinhat 10</code> (tối đa {LATEST_MAX})."
 )
@@ -145,7 +149,7 @@ async def latest(args: str, ctx: ChatContext, services: Services) -> Reply:
         return Reply.text(BAD_COUNT)
     items = await store.latest(services.db, limit=n + 1)
     if not items:
-        return Reply.text(EMPTY_ARCHIVE)
+        return Reply.text(NO_RELEVANT if await store.count(services.db) else EMPTY_ARCHIVE)
     has_next = len(items) > n
     header = f"<b>{n} tin mới nhất</b>" if n > 1 else "<b>Tin mới nhất</b>"
     if clamped:

@@ -1,8 +1,17 @@
-"""Feed dates -> aware UTC datetimes, including the forms feedparser leaves unparsed.
+"""Feed dates -> aware UTC datetimes, read the way Vietnamese sites mean them.
 
-Vietnamese feeds use RFC 822 with ``+0700``, a non-standard ``GMT+7``, two-digit years, and
-.NET's zone-less ``9/5/2026 1:30:00 PM``. A time without a zone is Vietnamese local time.
-Pure: no clock.
+Vietnamese feeds use RFC 822 with ``+0700``, a non-standard ``GMT+7``, "ICT", two-digit
+years, zone-less ISO dates, and .NET's zone-less ``9/5/2026 1:30:00 PM``. feedparser reads
+a date without a zone, and a zone it does not know ("ICT"), as UTC: seven hours late. So
+:func:`parse_feed_date` runs *first* on every entry date (``bot.sources.feeds``) and
+feedparser's reading is only the fallback for forms this module leaves alone (ISO 8601 with
+an explicit offset or ``Z``, which it reads right).
+
+The rules: a time without a zone, or with a zone name we do not know, is Vietnam time
+(Asia/Ho_Chi_Minh). A numeric date with the year last is day-first ("05/09/2026" is 5
+September: vi-VN's dd/MM/yyyy) unless it carries a 12-hour clock ("9/5/2026 1:30:00 PM"),
+which is .NET's en-US M/d/yyyy h:mm:ss tt; either way an impossible month flips it. Pure:
+no clock.
 """
 
 from __future__ import annotations
@@ -20,12 +29,16 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _OFFSET_ZONE = re.compile(r"\s*(?:GMT|UTC)\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$", re.IGNORECASE)
 # Zones parsedate_tz understands; anything else (none, "ICT") is read as Vietnamese time.
 _KNOWN_ZONE = re.compile(r"(?:[+-]\d{4}|\b(?:GMT|UTC?|Z|[ECMP][SD]T))\s*$", re.IGNORECASE)
-# .NET / US style: 9/5/2026 1:30:00 PM (month first), optional seconds and AM/PM.
-_SLASH_DATE = re.compile(
-    r"^\s*(\d{1,2})/(\d{1,2})/(\d{2,4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?\s*$"
+# Year last, optional time: 05/09/2026 13:30, 5-9-2026, 05.09.2026, 9/5/2026 1:30:00 PM.
+_NUMERIC_DATE = re.compile(
+    r"^\s*(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})"
+    r"(?:[\sT,]+(\d{1,2})[:hH](\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp]\.?[Mm]\.?)?)?\s*$"
 )
-# ISO 8601 without a zone: 2026-09-05 13:30[:00]
-_ISO_LOCAL = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?\s*$")
+# Year first without a zone: 2026-09-05 13:30[:00[.123]] (ISO 8601), 2026/09/05
+_ISO_LOCAL = re.compile(
+    r"^\s*(\d{4})([-/.])(\d{1,2})\2(\d{1,2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*$"
+)
 
 
 def from_struct_time(value: time.struct_time | None) -> datetime | None:
@@ -57,7 +70,8 @@ def _local(
 
 
 def parse_feed_date(text: str | None) -> datetime | None:
-    """Our fallback when feedparser gives no date: the value as an aware UTC datetime."""
+    """A feed's date string as an aware UTC datetime (Vietnam time when no zone is given);
+    None for what this module does not read (feedparser's reading is then used)."""
     if not text:
         return None
     value = " ".join(text.split())
@@ -92,24 +106,26 @@ def parse_feed_date(text: str | None) -> datetime | None:
 
 def parse_feed_date_naive(value: str) -> datetime | None:
     """A zone-less date/time read as Vietnamese local time (.NET, ISO, RFC 822 body)."""
-    m = _SLASH_DATE.match(value)
+    m = _NUMERIC_DATE.match(value)
     if m:
-        month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        hour, minute, second = int(m.group(4) or 0), int(m.group(5) or 0), int(m.group(6) or 0)
-        ampm = (m.group(7) or "").upper()
+        first, second, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        hour, minute, second_ = int(m.group(5) or 0), int(m.group(6) or 0), int(m.group(7) or 0)
+        ampm = (m.group(8) or "").replace(".", "").upper()
         if ampm and not 1 <= hour <= 12:
             return None
         if ampm == "PM" and hour != 12:
             hour += 12
         elif ampm == "AM" and hour == 12:
             hour = 0
-        if month > 12 >= day:  # day-first written by someone else: 25/4/2026
-            month, day = day, month
-        return _local(year, month, day, hour, minute, second)
+        # A 12-hour clock is .NET's en-US output (month first); otherwise Vietnamese.
+        day, month = (second, first) if ampm else (first, second)
+        if month > 12 >= day:  # the other order is the only possible one: 25/4, 4/25
+            day, month = month, day
+        return _local(year, month, day, hour, minute, second_)
     m = _ISO_LOCAL.match(value)
     if m:
-        nums = [int(g) if g else 0 for g in m.groups()]
-        return _local(*nums)
+        y, mo, d, h, mi, sec = (int(m.group(i) or 0) for i in (1, 3, 4, 5, 6, 7))
+        return _local(y, mo, d, h, mi, sec)
     parsed = parsedate_tz(value + " +0000")
     if parsed is not None:
         year, month, day, hour, minute, second = parsed[:6]

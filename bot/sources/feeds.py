@@ -106,13 +106,17 @@ def _entry_text(entry: Any) -> str:
 
 
 def _published(entry: Any) -> datetime | None:
+    """The entry's date. Ours first (Vietnam time when the feed gives no zone, "ICT",
+    "GMT+7", day-first numbers), feedparser's reading for the forms ours leaves alone
+    (ISO 8601 with an offset or Z): feedparser reads a zone-less date as UTC."""
     for name in ("published", "updated", "created"):
+        raw = entry.get(name)
+        ours = parse_feed_date(raw) if isinstance(raw, str) else None
+        if ours is not None:
+            return ours
         parsed = from_struct_time(entry.get(f"{name}_parsed"))
         if parsed is not None:
             return parsed
-        fallback = parse_feed_date(entry.get(name))
-        if fallback is not None:
-            return fallback
     return None
 
 

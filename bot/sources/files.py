@@ -18,16 +18,20 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
+from functools import partial
 from pathlib import Path
+from time import sleep
 
 from bot.articles.model import Article, RawArticle
 from bot.articles.pipeline import process
 from bot.store import index
 from bot.store.articles import save_many_sync
+from bot.store.tx import write_sync
 from bot.text.dates import VN_TZ
 from bot.text.normalize import clean_nfc
 from bot.text.provinces import Gazetteer
@@ -101,6 +105,7 @@ def read_article_file(path: Path) -> RawArticle:
         url=meta.get("url") or None,
         published=parse_published(meta.get("published")),
         province_hint=meta.get("province") or None,
+        all_relevant=True,  # see import_paths
     )
 
 
@@ -132,12 +137,37 @@ class ImportReport:
         return self.new + self.updated + self.duplicate + len(self.failed)
 
 
-def _read_and_process(path: Path) -> Article | str:
+def _read_and_process(path: Path, all_relevant: bool = True) -> Article | str:
     """One file through the core; an error message instead of an exception (for pools)."""
     try:
-        return process(read_article_file(path), Gazetteer.load())
+        raw = read_article_file(path)
+        if not all_relevant:
+            raw = replace(raw, all_relevant=False)
+        return process(raw, Gazetteer.load())
     except ArticleFileError as exc:
         return str(exc)
+
+
+def exit_with_parent() -> None:
+    """Pool initializer: end this worker as soon as the process that started it is gone.
+
+    A pool worker waits on its task queue; after a SIGKILL of ``danvan-bot import`` nobody
+    would ever write to it again, and it would wait forever. Watching the parent id (it
+    changes when the worker is re-parented) works with every start method.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Processes for the CPU-bound core, which exit with their parent."""
+    return ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent)
 
 
 def process_many(raws: Iterable[RawArticle], workers: int = 1) -> Iterator[Article]:
@@ -146,7 +176,7 @@ def process_many(raws: Iterable[RawArticle], workers: int = 1) -> Iterator[Artic
         gazetteer = Gazetteer.load()
         yield from (process(raw, gazetteer) for raw in raws)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with worker_pool(workers) as pool:
         yield from pool.map(_process_with_default_gazetteer, raws, chunksize=64)
 
 
@@ -161,10 +191,16 @@ def import_paths(
     *,
     workers: int | None = None,
     batch_size: int = 500,
+    all_relevant: bool = True,
 ) -> ImportReport:
     """Read, clean, extract and store every article file under ``paths``; one bad file is
     reported and skipped, never fatal. Large imports use one process per core for the
-    (CPU-bound) core while this process writes."""
+    (CPU-bound) core while this process writes, one transaction per batch.
+
+    Files are dân vận news by default (someone chose them: the bundled content, a Ban's
+    archive); ``all_relevant=False`` lets the relevance classifier decide, as for a general
+    feed. The classifier's opinion is stored either way."""
+    read = partial(_read_and_process, all_relevant=all_relevant)
     files = list(iter_article_files(paths))
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(files) >= 200 else 1
@@ -172,11 +208,11 @@ def import_paths(
     batch: list[Article] = []
     results: Iterable[Article | str]
     if workers > 1:
-        pool = ProcessPoolExecutor(max_workers=workers)
-        results = pool.map(_read_and_process, files, chunksize=32)
+        pool = worker_pool(workers)
+        results = pool.map(read, files, chunksize=32)
     else:
         pool = None
-        results = map(_read_and_process, files)
+        results = map(read, files)
     try:
         for path, result in zip(files, results, strict=True):
             if isinstance(result, str):
@@ -192,7 +228,7 @@ def import_paths(
     if batch:
         _store(conn, batch, now, report)
     if report.new + report.updated >= index.OPTIMIZE_AFTER:
-        index.optimize(conn)
+        write_sync(conn, index.optimize)
     return report
 
 
@@ -208,14 +244,15 @@ def _store(
             report.duplicate += 1
 
 
-def import_bundled_if_empty(
-    conn: sqlite3.Connection, content_dir: Path, now: datetime
-) -> ImportReport | None:
-    """On first start with an empty archive, import the bundled ``content/articles``."""
-    (count,) = conn.execute("SELECT count(*) FROM articles").fetchone()
-    if count:
-        return None
-    folder = content_dir / "articles"
-    if not folder.is_dir():
-        return None
-    return import_paths(conn, [folder], now)
+def process_files(paths: Iterable[Path]) -> tuple[list[Article], list[tuple[str, str]]]:
+    """Every article file under ``paths`` through the core, in this process (a small set,
+    such as the bundled articles); the articles, and (file, reason) for those skipped."""
+    articles: list[Article] = []
+    failed: list[tuple[str, str]] = []
+    for path in iter_article_files(paths):
+        result = _read_and_process(path)
+        if isinstance(result, str):
+            failed.append((str(path), result))
+        else:
+            articles.append(result)
+    return articles, failed

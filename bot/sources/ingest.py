@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import re
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,10 +21,14 @@ from bot.articles.pipeline import process
 from bot.config import FetchSettings
 from bot.services import Services
 from bot.sources.feeds import FeedEntry, parse_feed
-from bot.sources.http import PAGE_ACCEPT, Fetcher
+from bot.sources.http import PAGE_ACCEPT, Fetcher, FetchResult
+from bot.sources.pagemeta import decode_page
 from bot.sources.pages import extract_main_text
+from bot.sources.pagesource import run_page_source
+from bot.sources.robots import RobotsCache
 from bot.sources.schedule import next_due
 from bot.store import sources as store
+from bot.store.db import describe
 from bot.store.sources import SeenEntry, SourceRow
 from bot.text.normalize import fold_words
 
@@ -45,7 +49,11 @@ class SourceReport:
 
     name: str
     url: str
+    kind: str = "feed"  # feed | page
     outcome: Outcome = "ok"
+    links: int = 0  # page sources: article links on the listing
+    failed: int = 0  # page sources: article pages that could not be read
+    failures: list[str] = field(default_factory=list)  # why, e.g. ["2× HTTP 404", "timeout"]
     entries: int = 0
     new: int = 0
     updated: int = 0
@@ -64,6 +72,8 @@ class SourceReport:
             return f"{self.name}: FAILED: {self.error}"
         if self.outcome == "unchanged":
             return f"{self.name}: unchanged (304 Not Modified)"
+        if self.kind == "page":
+            return self._page_line()
         parts = [f"{self.new} new", f"{self.updated} updated", f"{self.unchanged} unchanged"]
         if self.duplicates:
             parts.append(f"{self.duplicates} duplicates")
@@ -71,7 +81,23 @@ class SourceReport:
             parts.append(f"{self.deferred} deferred")
         if self.errors:
             parts.append(f"{self.errors} entry errors")
-        text = f"{self.name}: " + ", ".join(parts) + f" ({self.elapsed:.1f} s)"
+        return self._with_notes(f"{self.name}: " + ", ".join(parts))
+
+    def _page_line(self) -> str:
+        """e.g. ``Tỉnh ủy: 12 links, 3 new, 1 failed: timeout, 2 deferred (2.1 s)``."""
+        parts = [f"{self.links} links", f"{self.new} new"]
+        if self.failed:
+            parts.append(f"{self.failed} failed: " + ", ".join(self.failures))
+        if self.duplicates:
+            parts.append(f"{self.duplicates} duplicates")
+        if self.deferred:
+            parts.append(f"{self.deferred} deferred")
+        if self.errors:
+            parts.append(f"{self.errors} entry errors")
+        return self._with_notes(f"{self.name}: " + ", ".join(parts))
+
+    def _with_notes(self, text: str) -> str:
+        text += f" ({self.elapsed:.1f} s)"
         if self.notes:
             text += "; " + "; ".join(self.notes)
         return text
@@ -114,6 +140,7 @@ def _raw(entry: FeedEntry, source: SourceRow, page_text: str | None, now: dateti
         published=published,
         guid=entry.guid,
         province_hint=source.province,
+        all_relevant=source.topic == "all",
     )
 
 
@@ -136,27 +163,8 @@ async def _page_text(fetcher: Fetcher, url: str, max_bytes: int) -> str | None:
     ctype = (result.content_type or "").lower()
     if ctype and "html" not in ctype:
         return None
-    try:
-        markup = result.body.decode(page_charset(result.content_type, result.body), "replace")
-    except LookupError:  # an encoding name Python does not know
-        markup = result.body.decode("utf-8", errors="replace")
+    markup, _ = decode_page(result.body, result.content_type)
     return await asyncio.to_thread(extract_main_text, markup) or None
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-
-
-def page_charset(content_type: str | None, body: bytes) -> str:
-    """The page's encoding: HTTP header, else ``<meta charset>`` near the top, else UTF-8."""
-    for part in (content_type or "").split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value.strip("\"' "):
-            return value.strip("\"' ")
-    m = _META_CHARSET.search(body[:4096])
-    declared = m.group(1).decode("ascii") if m else "utf-8"
-    # A <meta> readable as ASCII cannot be in UTF-16/32: the declaration lies (as
-    # vietnambiz's feeds do); the bytes are UTF-8.
-    return "utf-8" if declared.lower().startswith(("utf-16", "utf-32", "ucs")) else declared
 
 
 class Ingester:
@@ -173,6 +181,7 @@ class Ingester:
         self.fetcher = fetcher
         self.settings: FetchSettings = services.settings.fetch
         self.rng = rng or random.Random()
+        self.robots = RobotsCache(fetcher)
 
     def _next_due(
         self, source: SourceRow, now: datetime, failures: int, retry: float | None
@@ -188,6 +197,11 @@ class Ingester:
         started = loop.time()
         try:
             await self._run(source, report)
+        except sqlite3.Error as exc:  # DatabaseBusyError included
+            # The database, not the source, is in trouble (full, locked, damaged): say so,
+            # once per source, without a traceback; recording it would need that database.
+            report.outcome = "failed"
+            report.error = "database: " + describe(exc, self.services.settings.database)
         except Exception as exc:
             log.exception("source %s failed unexpectedly", source.name)
             report.outcome, report.error = "failed", f"internal error: {type(exc).__name__}: {exc}"
@@ -209,22 +223,29 @@ class Ingester:
             self.services.db, source.id, now=now, next_due=due, error=report.error or "failed"
         )
 
+    async def record_unchanged(self, source: SourceRow, result: FetchResult) -> None:
+        """A 304: the source worked and nothing changed."""
+        now = self.services.clock()
+        await store.record_success(
+            self.services.db,
+            source.id,
+            now=now,
+            next_due=self._next_due(source, now, 0, None),
+            etag=result.etag or source.etag,
+            last_modified=result.last_modified or source.last_modified,
+        )
+
     async def _run(self, source: SourceRow, report: SourceReport) -> None:
+        if source.kind == "page":
+            await run_page_source(self, source, report, self.robots)
+            return
         db = self.services.db
         result = await self.fetcher.fetch(
             source.url, etag=source.etag, last_modified=source.last_modified
         )
         if result.not_modified:
             report.outcome = "unchanged"
-            now = self.services.clock()
-            await store.record_success(
-                db,
-                source.id,
-                now=now,
-                next_due=self._next_due(source, now, 0, None),
-                etag=result.etag or source.etag,
-                last_modified=result.last_modified or source.last_modified,
-            )
+            await self.record_unchanged(source, result)
             return
         if result.error is not None:
             report.outcome, report.error = "failed", result.error

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from html.parser import HTMLParser
 
 from bot.sources.htmltext import BLOCK_TAGS, SKIP_TAGS, VOID_TAGS, tidy
+from bot.sources.pagemeta import meta_content, page_title, published_time
+from bot.text.normalize import fold_words
 
 # Never part of the article.
 _DROP_TAGS = SKIP_TAGS | {"nav", "footer", "aside", "form", "header", "menu"}
@@ -228,14 +231,20 @@ def extract_main_text(markup: str) -> str:
     return "\n\n".join(kept)
 
 
-def page_title(markup: str) -> str | None:
-    """``og:title`` or the first ``<h1>``: used when the feed entry has no title."""
-    m = re.search(
-        r"<meta[^>]+property=[\"']og:title[\"'][^>]+content=[\"']([^\"']+)", markup, re.IGNORECASE
-    )
-    if m:
-        return tidy(m.group(1)) or None
-    m = re.search(r"<h1[^>]*>(.*?)</h1>", markup, re.IGNORECASE | re.DOTALL)
-    if m:
-        return tidy(re.sub(r"<[^>]+>", " ", m.group(1))) or None
-    return None
+@dataclass(frozen=True)
+class PageArticle:
+    """What an article page says about itself."""
+
+    title: str | None
+    published: datetime | None  # aware UTC
+    text: str  # lead (from the page's description) + main text
+
+
+def extract_page_article(markup: str) -> PageArticle:
+    """Title, publication time and text of an article page. Pure; never raises."""
+    body = extract_main_text(markup)
+    lead = tidy(meta_content(markup, "og:description", "description") or "")
+    if lead and (len(lead) > 400 or fold_words(lead) in fold_words(body)):
+        lead = ""  # a long description is often the whole text again; a known one adds nothing
+    text = f"{lead}\n\n{body}" if lead and body else (body or lead)
+    return PageArticle(page_title(markup), published_time(markup), text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -14,7 +13,10 @@ from urllib.parse import urlsplit, urlunsplit
 import aiosqlite
 
 from bot.articles.model import Article, ProvinceMention, StoredArticle
-from bot.store import index
+from bot.articles.relevance import VERSION as RELEVANCE_VERSION
+from bot.store import index, tx
+from bot.store.relevance import classify_stored, cue_text, shown, vouch
+from bot.text.dates import VN_TZ
 
 SaveStatus = Literal["new", "updated", "duplicate"]
 
@@ -56,11 +58,12 @@ def sort_date(article: Article, added: datetime) -> str:
     ev = article.extraction.event_date
     if ev and len(ev) == 10 and ev[4] == "-":
         return ev
+    # Calendar dates in Vietnam, where the news happens: 06:00 there is yesterday in UTC.
     if article.published is not None:
-        return article.published.date().isoformat()
+        return article.published.astimezone(VN_TZ).date().isoformat()
     if ev and ev.startswith("--"):
         return "0000" + ev[1:]
-    return added.date().isoformat()
+    return added.astimezone(VN_TZ).date().isoformat()
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -70,17 +73,19 @@ def _iso(dt: datetime | None) -> str | None:
 def save_many_sync(
     db: sqlite3.Connection, articles: Iterable[Article], now: datetime
 ) -> list[SaveResult]:
-    """Save a batch in one transaction (the fast path for imports)."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        index_ops: list[index.IndexOp] = []
-        results = [_save(db, a, now, index_ops) for a in articles]
-        index.apply(db, index_ops)  # last: see index.apply
-        db.execute("COMMIT")
-        return results
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
+    """Save a batch in one transaction (the fast path for imports), waiting its turn
+    while another process writes (see bot.store.tx)."""
+    return tx.write_sync(db, save_batch, list(articles), now)
+
+
+def save_batch(
+    db: sqlite3.Connection, articles: Iterable[Article], now: datetime
+) -> list[SaveResult]:
+    """Save a batch inside the caller's transaction."""
+    index_ops: list[index.IndexOp] = []
+    results = [_save(db, a, now, index_ops) for a in articles]
+    index.apply(db, index_ops)  # last: see index.apply
+    return results
 
 
 def _save(
@@ -91,14 +96,19 @@ def _save(
     row = None
     if curl:
         row = db.execute(
-            "SELECT id, body_hash, title, body FROM articles WHERE canonical_url = ?", (curl,)
+            "SELECT id, body_hash, title, body, all_relevant FROM articles WHERE canonical_url = ?",
+            (curl,),
         ).fetchone()
     if row is None:
         dup = db.execute(
-            "SELECT id FROM articles WHERE body_hash = ?", (article.body_hash,)
+            "SELECT id, all_relevant FROM articles WHERE body_hash = ?", (article.body_hash,)
         ).fetchone()
         if dup is not None:
+            if article.all_relevant and not dup[1]:
+                vouch(db, dup[0])  # a trusted source vouches for what another brought
             return SaveResult(dup[0], "duplicate")
+    relevance = ex.relevance or classify_stored(ex.title, article.body)
+    all_relevant = article.all_relevant or bool(row is not None and row[4])
     values: dict[str, Any] = {
         "canonical_url": curl,
         "url": article.url,
@@ -115,10 +125,18 @@ def _save(
         "meeting_kind": ex.meeting_kind,
         "chairs": json.dumps(list(ex.chairs), ensure_ascii=False),
         "updated_at": _iso(now),
+        "relevance": shown(relevance.relevance, all_relevant),
+        "relevance_auto": relevance.relevance,
+        "relevance_score": relevance.score,
+        "relevance_cues": cue_text(relevance),
+        "relevance_version": RELEVANCE_VERSION,
+        "all_relevant": int(all_relevant),
     }
     if row is not None:
-        article_id, old_hash, old_title, old_body = row
+        article_id, old_hash, old_title, old_body, old_all = row
         if old_hash == article.body_hash and old_title == ex.title:
+            if article.all_relevant and not old_all:
+                vouch(db, article_id)
             return SaveResult(article_id, "duplicate")
         other = db.execute(
             "SELECT id FROM articles WHERE body_hash = ? AND id != ?",
@@ -144,35 +162,45 @@ def _save(
         [(article_id, p.name, p.current) for p in ex.provinces],
     )
     meeting = int(ex.meeting_kind is not None)
-    db.executemany(
-        "INSERT OR IGNORE INTO article_units(article_id, current, meeting, sort_date)"
-        " VALUES (?, ?, ?, ?)",
-        [(article_id, c, meeting, values["sort_date"]) for c in {p.current for p in ex.provinces}],
-    )
+    if values["relevance"] >= 1:  # the per-province lists and counts hold what users see
+        db.executemany(
+            "INSERT OR IGNORE INTO article_units(article_id, current, meeting, sort_date)"
+            " VALUES (?, ?, ?, ?)",
+            [
+                (article_id, c, meeting, values["sort_date"])
+                for c in {p.current for p in ex.provinces}
+            ],
+        )
     index_ops.append((False, article_id, ex.title, article.body))
     return SaveResult(article_id, status)
 
 
 class ArticleWriter:
-    """Saves articles from async code on a dedicated synchronous connection.
+    """Saves articles from async code through the process's one writer (bot.store.tx).
 
-    The save logic is many small statements; running it as one call on a worker thread is
-    simpler and faster than one await per statement. A lock keeps writes in order.
+    A batch runs as one call on the shared connection's thread, in one transaction: many
+    small statements without an await each, in the same queue as every other write. A large
+    batch (a first fetch of a 10,000-item feed) goes in chunks, so that the reads and writes
+    queued behind it on that thread wait for one chunk, not for all of it.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self._lock = asyncio.Lock()
+    CHUNK = 200
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.db = db
 
     async def save(self, article: Article, now: datetime) -> SaveResult:
         return (await self.save_many([article], now))[0]
 
     async def save_many(self, articles: Sequence[Article], now: datetime) -> list[SaveResult]:
-        async with self._lock:
-            return await asyncio.to_thread(save_many_sync, self.conn, list(articles), now)
+        results: list[SaveResult] = []
+        for start in range(0, len(articles), self.CHUNK):
+            chunk = list(articles[start : start + self.CHUNK])
+            results += await tx.write(self.db, save_batch, chunk, now)
+        return results
 
     def close(self) -> None:
-        self.conn.close()
+        """Nothing of its own to close: the connection belongs to the services."""
 
 
 # --- reads ---------------------------------------------------------------------------------
@@ -181,9 +209,12 @@ _SELECT = (
     "SELECT a.id, a.title, a.url, a.source, a.published, a.event_date, a.level,"
     " a.meeting_kind, a.chairs, a.summary, a.added_at,"
     " (SELECT json_group_array(json_array(p.name, p.current)) FROM article_provinces p"
-    "  WHERE p.article_id = a.id) AS provinces"
+    "  WHERE p.article_id = a.id) AS provinces, a.relevance"
     " FROM articles a"
 )
+# What users may see (bot/store/relevance.py); the newest-first lists read it through the
+# partial index articles_relevant_sort.
+_SHOWN = "a.relevance >= 1"
 
 
 def _row_to_article(row: Sequence[Any]) -> StoredArticle:
@@ -201,6 +232,7 @@ def _row_to_article(row: Sequence[Any]) -> StoredArticle:
         summary=row[9],
         provinces=provinces,
         added_at=datetime.fromisoformat(row[10]),
+        relevance=int(row[12]),
     )
 
 
@@ -213,14 +245,20 @@ async def _fetch(
 
 
 async def latest(db: aiosqlite.Connection, limit: int = 5, offset: int = 0) -> list[StoredArticle]:
-    """Newest first, by event date (else publication date)."""
+    """The newest dân vận news, by event date (else publication date)."""
     return await _fetch(
-        db, _SELECT + " ORDER BY a.sort_date DESC, a.id DESC LIMIT ? OFFSET ?", (limit, offset)
+        db,
+        _SELECT + f" WHERE {_SHOWN} ORDER BY a.sort_date DESC, a.id DESC LIMIT ? OFFSET ?",
+        (limit, offset),
     )
 
 
-async def get(db: aiosqlite.Connection, article_id: int) -> StoredArticle | None:
-    found = await _fetch(db, _SELECT + " WHERE a.id = ?", (article_id,))
+async def get(
+    db: aiosqlite.Connection, article_id: int, *, shown_only: bool = True
+) -> StoredArticle | None:
+    """One article; one users may not see (relevance 0) only with ``shown_only=False``."""
+    where = f" WHERE a.id = ? AND {_SHOWN}" if shown_only else " WHERE a.id = ?"
+    found = await _fetch(db, _SELECT + where, (article_id,))
     return found[0] if found else None
 
 
@@ -267,7 +305,8 @@ async def meetings_in(
         return await get_many(db, await meeting_ids_in(db, current, limit=limit, offset=offset))
     sql = (
         _SELECT + " WHERE a.id IN (SELECT article_id FROM article_provinces WHERE name = ?)"
-        " AND a.meeting_kind IS NOT NULL ORDER BY a.sort_date DESC, a.id DESC LIMIT ? OFFSET ?"
+        f" AND a.meeting_kind IS NOT NULL AND {_SHOWN}"
+        " ORDER BY a.sort_date DESC, a.id DESC LIMIT ? OFFSET ?"
     )
     return await _fetch(db, sql, (former, limit, offset))
 
@@ -295,15 +334,17 @@ async def province_counts(
 
 
 async def in_period(db: aiosqlite.Connection, start: date, end: date) -> list[StoredArticle]:
-    """Articles filed under [start, end] (inclusive), by event date else publication date."""
+    """The dân vận news filed under [start, end] (inclusive), by event date else
+    publication date."""
     return await _fetch(
         db,
-        _SELECT + " WHERE a.sort_date BETWEEN ? AND ? ORDER BY a.sort_date, a.id",
+        _SELECT + f" WHERE a.sort_date BETWEEN ? AND ? AND {_SHOWN} ORDER BY a.sort_date, a.id",
         (start.isoformat(), end.isoformat()),
     )
 
 
 async def count(db: aiosqlite.Connection) -> int:
+    """Every stored article, shown or not (is the archive empty?)."""
     async with db.execute("SELECT count(*) FROM articles") as cur:
         row = await cur.fetchone()
     return int(row[0]) if row else 0

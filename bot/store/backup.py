@@ -11,6 +11,9 @@ can read), refuses while another process has the live database open, saves the c
 database next to it (``<name>.before-restore-<UTC time>.db``), and writes the backup into
 the live file through the backup API, which SQLite applies as one transaction. Schema
 migrations then run forward on the next start as usual.
+
+Backups and pre-restore copies hold what the database holds (chat ids, names): they are
+created 0600 (bot.store.db.create_private), whatever the umask.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bot.store.db import DatabaseProblem, create_private, make_private, prepare_file
 from bot.store.schema import SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -173,6 +177,7 @@ def backup(database: Path, target: Path, force: bool = False) -> DatabaseInfo:
     _remove(temp)
     source = _connect_source(database)
     try:
+        create_private(temp)  # SQLite would make it with the umask's mode
         copy = sqlite3.connect(str(temp), isolation_level=None)
         try:
             # pages=-1: the whole database in one step, i.e. one read transaction.
@@ -214,7 +219,10 @@ def restore(backup_file: Path, database: Path) -> tuple[DatabaseInfo, Path | Non
         stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
         saved = database.with_name(f"{database.stem}.before-restore-{stamp}{database.suffix}")
         backup(database, saved, force=True)
-    database.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        prepare_file(database)  # folders 0700, a 0600 file, when there was none
+    except DatabaseProblem as exc:
+        raise BackupError(str(exc)) from None
     source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
     try:
         live = _connect_source(database)
@@ -224,6 +232,8 @@ def restore(backup_file: Path, database: Path) -> tuple[DatabaseInfo, Path | Non
             live.execute("PRAGMA journal_mode = WAL")
         finally:
             live.close()
+        for p in (Path(f"{database}-wal"), Path(f"{database}-shm")):
+            make_private(p)
     except sqlite3.Error as exc:
         where = f"; the previous database is saved as {saved}" if saved else ""
         raise BackupError(f"restore into {database} failed: {exc}{where}") from None

@@ -1,8 +1,11 @@
 """The digest delivery log (table ``deliveries``): one row per (chat, ISO week).
 
-States: ``sending`` (intent recorded, or a crash/transient failure left it unfinished:
-resume from ``parts_sent``), ``sent``, ``failed`` (permanent: BadRequest, Forbidden, too
-many attempts) and ``skipped``. Everything but ``sending`` is final for that week.
+States: ``sending`` (begun, nothing in flight: resume from part ``parts_sent``),
+``in_flight`` (part ``parts_sent`` was handed to Telegram and its answer not recorded: it
+may have arrived), ``resending`` (that part is being sent a second time after such an
+unknown outcome), ``sent``, ``failed`` (permanent: BadRequest, Forbidden, too many
+attempts) and ``skipped``. The first three are unfinished; the others are final for that
+week. ``bot.digest.deliver`` decides what an unfinished row means after a crash.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import aiosqlite
 from bot.store.db import run
 
 FINAL_STATES = ("sent", "failed", "skipped")
+UNFINISHED_STATES = ("sending", "in_flight", "resending")
 
 
 def _iso(dt: datetime) -> str:
@@ -60,15 +64,15 @@ async def finished_chats(db: aiosqlite.Connection, weeks: set[str]) -> set[tuple
 async def begin(db: aiosqlite.Connection, chat_id: int, week: str, now: datetime) -> Delivery:
     """Record the intent to send (before the first message goes out) and count the attempt.
 
-    Returns the row: when it is final, the caller sends nothing; when it is ``sending`` with
-    ``parts_sent > 0``, an earlier attempt got that far and the caller resumes there.
+    Returns the row: when it is final, the caller sends nothing; when it is unfinished, an
+    earlier attempt got as far as the row says and the caller resumes there.
     """
     await run(
         db,
         "INSERT INTO deliveries(chat_id, week, state, attempts, parts_sent, started_at)"
         " VALUES (?, ?, 'sending', 1, 0, ?) ON CONFLICT(chat_id, week) DO UPDATE SET"
         " attempts = deliveries.attempts + 1"
-        " WHERE deliveries.state = 'sending'",
+        " WHERE deliveries.state IN ('sending', 'in_flight', 'resending')",
         (chat_id, week, _iso(now)),
     )
     found = await get(db, chat_id, week)
@@ -77,10 +81,26 @@ async def begin(db: aiosqlite.Connection, chat_id: int, week: str, now: datetime
 
 
 async def part_sent(db: aiosqlite.Connection, chat_id: int, week: str, parts_sent: int) -> None:
+    """Parts before ``parts_sent`` arrived; nothing is in flight."""
     await run(
         db,
-        "UPDATE deliveries SET parts_sent = ? WHERE chat_id = ? AND week = ?",
+        "UPDATE deliveries SET parts_sent = ?, state = 'sending' WHERE chat_id = ? AND week = ?",
         (parts_sent, chat_id, week),
+    )
+
+
+async def mark(
+    db: aiosqlite.Connection, chat_id: int, week: str, state: str, parts_sent: int
+) -> None:
+    """Set an unfinished state (``in_flight`` before a part leaves, ``resending``, or back
+    to ``sending`` when it certainly did not arrive). Raises if the write fails: the caller
+    must then not send."""
+    if state not in UNFINISHED_STATES:
+        raise ValueError(f"not an unfinished state: {state}")
+    await run(
+        db,
+        "UPDATE deliveries SET state = ?, parts_sent = ? WHERE chat_id = ? AND week = ?",
+        (state, parts_sent, chat_id, week),
     )
 
 
@@ -112,7 +132,7 @@ async def note_error(db: aiosqlite.Connection, chat_id: int, week: str, error: s
 async def unfinished(db: aiosqlite.Connection, week: str) -> list[Delivery]:
     async with db.execute(
         "SELECT chat_id, week, state, attempts, parts_sent, error FROM deliveries"
-        " WHERE week = ? AND state = 'sending' ORDER BY chat_id",
+        " WHERE week = ? AND state IN ('sending', 'in_flight', 'resending') ORDER BY chat_id",
         (week,),
     ) as cur:
         rows = await cur.fetchall()

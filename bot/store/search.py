@@ -97,12 +97,35 @@ def parse_query(query: str) -> ParsedQuery | None:
 _WEIGHTS = {"title": 4, "exact": 2, "phrase": 1}
 
 
+# Only articles users may see (relevance >= 1) are candidates. The walk newest-first stops
+# after this many matches of any relevance, so a word common in filtered news ("cổ phiếu" in
+# an archive of market feeds) costs a bounded number of row reads.
+WALK = 2000
+
+
 async def _newest_rowids(db: aiosqlite.Connection, match: str, limit: int) -> list[int]:
     sql = (
-        f"SELECT rowid FROM {index.FOLDED} WHERE {index.FOLDED} MATCH ? ORDER BY rowid DESC LIMIT ?"
+        f"SELECT m.rowid FROM (SELECT rowid FROM {index.FOLDED} WHERE {index.FOLDED} MATCH ?"
+        " ORDER BY rowid DESC LIMIT ?) AS m"
+        " CROSS JOIN articles a INDEXED BY articles_shown_ids ON a.id = m.rowid"
+        " WHERE a.relevance >= 1 LIMIT ?"
     )
-    async with db.execute(sql, (match, limit)) as cur:
-        return [int(r[0]) for r in await cur.fetchall()]
+    # No outer ORDER BY: the matches stream newest-first from the subquery and the walk
+    # stops at ``limit`` shown ones (an outer sort would read all WALK matches first).
+    async with db.execute(sql, (match, WALK, limit)) as cur:
+        return sorted((int(r[0]) for r in await cur.fetchall()), reverse=True)
+
+
+async def _walk_cut(db: aiosqlite.Connection, match: str) -> bool:
+    """Whether the walk stopped at WALK matches (older shown matches may exist): asked only
+    when it found fewer than wanted."""
+    sql = (
+        f"SELECT count(*) FROM (SELECT rowid FROM {index.FOLDED} WHERE {index.FOLDED} MATCH ?"
+        " LIMIT ?)"
+    )
+    async with db.execute(sql, (match, WALK)) as cur:
+        row = await cur.fetchone()
+    return bool(row and row[0] >= WALK)
 
 
 async def _rowids_from(db: aiosqlite.Connection, table: str, match: str, low: int) -> set[int]:
@@ -117,7 +140,7 @@ async def candidate_ids(db: aiosqlite.Connection, parsed: ParsedQuery) -> tuple[
     """Ids of the best matches among the newest ``CANDIDATES``, best first; and whether
     there were more matches than that."""
     ids = await _newest_rowids(db, parsed.match, CANDIDATES + 1)
-    more = len(ids) > CANDIDATES
+    more = len(ids) > CANDIDATES or (len(ids) <= CANDIDATES and await _walk_cut(db, parsed.match))
     ids = ids[:CANDIDATES]
     if len(ids) <= 1:
         return ids, more

@@ -6,6 +6,7 @@ scheduler run or a second process loses nothing and imports nothing twice.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,7 +15,9 @@ from typing import Any
 import aiosqlite
 
 from bot.config import SourceSettings
+from bot.store import tx
 from bot.store.db import run, run_many
+from bot.store.relevance import SHOWN_OF_SOURCE, apply_source_topic
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class SourceRow:
     failures: int
     next_due_at: datetime | None
     entries_total: int
+    kind: str = "feed"  # feed | page
+    topic: str = "filter"  # filter | all (see [[sources]] topic)
 
     @property
     def state(self) -> str:
@@ -53,7 +58,8 @@ class SeenEntry:
 
 _COLUMNS = (
     "id, name, url, province, interval_minutes, enabled, origin, etag, last_modified,"
-    " last_fetch_at, last_success_at, last_error, failures, next_due_at, entries_total"
+    " last_fetch_at, last_success_at, last_error, failures, next_due_at, entries_total, kind,"
+    " topic"
 )
 
 
@@ -82,6 +88,8 @@ def _row(r: Sequence[Any]) -> SourceRow:
         failures=int(r[12]),
         next_due_at=_dt(r[13]),
         entries_total=int(r[14]),
+        kind=str(r[15] or "feed"),
+        topic=str(r[16] or "filter"),
     )
 
 
@@ -94,22 +102,27 @@ async def sync_config_sources(db: aiosqlite.Connection, sources: Sequence[Source
     """
     # Single statements, no explicit transaction: the aiosqlite connection is shared by
     # concurrent coroutines, and a BEGIN here could collide with another's transaction.
+    before = {row.name: row.topic for row in await list_sources(db)}
     await run_many(
         db,
-        "INSERT INTO sources(name, url, province, interval_minutes, enabled, origin)"
-        " VALUES (?, ?, ?, ?, ?, 'config')"
+        "INSERT INTO sources(name, url, province, interval_minutes, enabled, origin, kind)"
+        " VALUES (?, ?, ?, ?, ?, 'config', ?)"
         " ON CONFLICT(name) DO UPDATE SET"
         "  etag = CASE WHEN url = excluded.url THEN etag END,"
         "  last_modified = CASE WHEN url = excluded.url THEN last_modified END,"
         "  next_due_at = CASE WHEN url = excluded.url THEN next_due_at END,"
         "  url = excluded.url, province = excluded.province,"
         "  interval_minutes = excluded.interval_minutes,"
-        "  enabled = excluded.enabled AND NOT admin_paused, origin = 'config'",
-        [(s.name, s.url, s.province, s.interval_minutes, int(s.enabled)) for s in sources],
+        "  enabled = excluded.enabled AND NOT admin_paused, origin = 'config',"
+        "  kind = excluded.kind",
+        [(s.name, s.url, s.province, s.interval_minutes, int(s.enabled), s.kind) for s in sources],
     )
     names = [s.name for s in sources]
     where = f" AND name NOT IN ({','.join('?' * len(names))})" if names else ""
     await run(db, f"UPDATE sources SET enabled = 0 WHERE origin = 'config'{where}", names)
+    for s in sources:
+        if before.get(s.name, "filter") != s.topic:
+            await set_topic(db, s.name, s.topic)
 
 
 async def add_source(
@@ -119,17 +132,56 @@ async def add_source(
     *,
     province: str | None = None,
     origin: str = "chat",
+    kind: str = "feed",
+    topic: str = "filter",
 ) -> SourceRow:
     """Add a source (from chat); an existing name keeps its row. Due at once."""
     await run(
         db,
-        "INSERT INTO sources(name, url, province, origin) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT(name) DO NOTHING",
-        (name, url, province, origin),
+        "INSERT INTO sources(name, url, province, origin, kind, topic)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO NOTHING",
+        (name, url, province, origin, kind, topic),
     )
     found = await get_source(db, name)
     assert found is not None
     return found
+
+
+async def set_topic(db: aiosqlite.Connection, name: str, topic: str) -> int | None:
+    """Change a source's topic ("filter" | "all") and apply it to the articles it already
+    brought in, in one write transaction. Returns the change in how many of them users see
+    (None: no such source)."""
+    found = await get_source(db, name)
+    if found is None:
+        return None
+    return await tx.write(db, _set_topic, found.id, topic)
+
+
+def _set_topic(conn: sqlite3.Connection, source_id: int, topic: str) -> int:
+    (before,) = conn.execute(SHOWN_OF_SOURCE, (source_id,)).fetchone()
+    conn.execute("UPDATE sources SET topic = ? WHERE id = ?", (topic, source_id)).close()
+    apply_source_topic(conn, source_id, topic)
+    (after,) = conn.execute(SHOWN_OF_SOURCE, (source_id,)).fetchone()
+    return int(after) - int(before)
+
+
+@dataclass(frozen=True)
+class SourceCounts:
+    """What a source brought in: shown to users (kept) and left out by the classifier."""
+
+    kept: int = 0
+    filtered: int = 0
+
+
+async def counts_by_source(db: aiosqlite.Connection) -> dict[str, SourceCounts]:
+    """Kept and filtered articles per ``articles.source`` (feed name or file), from the
+    covering index articles_source_relevance."""
+    sql = "SELECT source, sum(relevance >= 1), sum(relevance < 1) FROM articles GROUP BY source"
+    async with db.execute(sql) as cur:
+        return {
+            str(name): SourceCounts(int(kept), int(filtered))
+            for name, kept, filtered in await cur.fetchall()
+        }
 
 
 async def set_enabled(db: aiosqlite.Connection, name: str, enabled: bool) -> bool:

@@ -32,6 +32,16 @@ class FailingSource:
 
 
 @dataclass(frozen=True)
+class SourceRelevance:
+    """What one source (feed name, or file source) brought: shown to users and left out."""
+
+    name: str
+    kept: int
+    filtered: int
+    topic: str | None  # filter | all for configured and chat sources; None otherwise
+
+
+@dataclass(frozen=True)
 class Stats:
     articles: int
     articles_last_7_days: int
@@ -41,11 +51,15 @@ class Stats:
     deliveries: tuple[WeekDeliveries, ...] = ()  # newest week first
     failing_sources: tuple[FailingSource, ...] = field(default_factory=tuple)
     last_fetch_at: str | None = None  # latest fetch of any source, ISO UTC
+    relevant: int = 0  # articles users see (relevance >= 1)
+    filtered: int = 0  # articles the relevance classifier left out
+    per_source: tuple[SourceRelevance, ...] = ()  # most articles first
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["deliveries"] = [asdict(w) for w in self.deliveries]
         data["failing_sources"] = [asdict(f) for f in self.failing_sources]
+        data["per_source"] = [asdict(p) for p in self.per_source]
         return data
 
 
@@ -93,6 +107,24 @@ async def collect(db: aiosqlite.Connection, now: datetime, *, weeks: int = 8) ->
             failing.append(FailingSource(name, int(failures), error, success))
     last_fetch = await _one(db, "SELECT max(last_fetch_at) FROM sources")
 
+    # Per articles.source, from the covering index (source, relevance); sources that
+    # brought nothing yet are listed too.
+    topics: dict[str, str] = {}
+    async with db.execute("SELECT name, topic FROM sources") as cur:
+        for name, topic in await cur.fetchall():
+            topics[str(name)] = str(topic)
+    by_source: dict[str, tuple[int, int]] = dict.fromkeys(topics, (0, 0))
+    sql = "SELECT source, sum(relevance >= 1), sum(relevance < 1) FROM articles GROUP BY source"
+    async with db.execute(sql) as cur:
+        for name, kept, dropped in await cur.fetchall():
+            by_source[str(name)] = (int(kept), int(dropped))
+    per_source = tuple(
+        SourceRelevance(name, kept, dropped, topics.get(name))
+        for name, (kept, dropped) in sorted(
+            by_source.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), kv[0])
+        )
+    )
+
     subscribers = dict.fromkeys(SUBSCRIBER_STATES, 0)
     sql = (
         "SELECT CASE WHEN s.active = 0 OR coalesce(c.active, 1) = 0 THEN 'inactive'"
@@ -126,4 +158,36 @@ async def collect(db: aiosqlite.Connection, now: datetime, *, weeks: int = 8) ->
         deliveries=deliveries,
         failing_sources=tuple(failing),
         last_fetch_at=last_fetch,
+        relevant=sum(p.kept for p in per_source),
+        filtered=sum(p.filtered for p in per_source),
+        per_source=per_source,
     )
+
+
+@dataclass(frozen=True)
+class FilteredArticle:
+    """An article the classifier calls not dân vận (relevance_auto 0), for an admin's check."""
+
+    id: int
+    title: str
+    url: str | None
+    date: str  # the date it files under
+    score: float
+    cues: str
+    kept: bool  # shown anyway: a topic = "all" source or an imported file vouches for it
+
+
+async def filtered_articles(
+    db: aiosqlite.Connection, source: str, *, limit: int = 50
+) -> list[FilteredArticle]:
+    """What the classifier left out of one source, newest first (``stats --filtered``)."""
+    sql = (
+        "SELECT id, title, url, sort_date, coalesce(relevance_score, 0), relevance_cues,"
+        " relevance >= 1 FROM articles WHERE source = ? AND coalesce(relevance_auto, 1) < 1"
+        " ORDER BY sort_date DESC, id DESC LIMIT ?"
+    )
+    async with db.execute(sql, (source, limit)) as cur:
+        return [
+            FilteredArticle(int(i), str(t), u, str(d), float(sc), str(c), bool(k))
+            for i, t, u, d, sc, c, k in await cur.fetchall()
+        ]

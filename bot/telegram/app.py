@@ -28,7 +28,6 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -40,16 +39,17 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.jobs import register_jobs
-from bot.replies._bootstrap import import_bundled_if_empty
+from bot.replies._bootstrap import import_bundled_if_empty, start_rescore
 from bot.replies.dispatch import ordered_commands
 from bot.services import Services
 from bot.telegram.errors import on_error
-from bot.telegram.flood import FloodGuard
-from bot.telegram.handlers import on_callback, on_message, on_my_chat_member
+from bot.telegram.flood import FloodGate
+from bot.telegram.handlers import arrival_hook, on_callback, on_message, on_my_chat_member
+from bot.telegram.scheduler import SendScheduler
+from bot.telegram.updates import ChatOrderedProcessor
 
 log = logging.getLogger(__name__)
 
-RATE_LIMIT_RETRIES = 3
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 BOOTSTRAP_RETRIES = 5
 EXIT_NO_TOKEN = 2
@@ -114,14 +114,16 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any
         link_preview_options=LinkPreviewOptions(is_disabled=True),
         tzinfo=tz,
     )
+    # Chats concurrently, each chat in order; one send budget for replies and the digest.
+    processor = ChatOrderedProcessor()
     builder = (
         ApplicationBuilder()
         .token(settings.telegram.token)
         .defaults(defaults)
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(SendScheduler())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .concurrent_updates(False)
+        .concurrent_updates(processor)
     )
     if settings.telegram.api_base_url:
         base, files = api_urls(settings.telegram.api_base_url)
@@ -130,6 +132,8 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any
             builder = builder.base_file_url(files)
     app = builder.build()
     app.bot_data["settings"] = settings
+    app.bot_data["flood"] = FloodGate()
+    processor.set_on_arrival(arrival_hook(app.bot_data, app.bot))
     app.add_handler(MessageHandler(filters.TEXT, on_message))
     app.add_handler(CallbackQueryHandler(on_callback))
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
@@ -141,8 +145,8 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     settings: Settings = app.bot_data["settings"]
     services = await Services.open(settings)
     app.bot_data["services"] = services
-    app.bot_data["flood"] = FloodGuard()
     await import_bundled_if_empty(services)
+    start_rescore(services)  # relevance of a new classifier version
     await _set_commands(app)
     register_jobs(app, services)
     log.info("bot @%s ready", app.bot.username)

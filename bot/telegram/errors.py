@@ -1,5 +1,8 @@
 """The one error handler: log it (the token never reaches a log line), tell the user
-something short and kind, and keep the chats table true to what Telegram says."""
+something short and kind, and keep the chats table true to what Telegram says.
+
+A failed job is logged as that job's, at ERROR with its traceback; only errors without an
+update or a job are polling trouble."""
 
 from __future__ import annotations
 
@@ -63,13 +66,19 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         app.stop_running()
         return
 
+    if context.job is not None:
+        # A scheduled job (feed poll, digest tick) failed: say which, with the traceback.
+        # It is no polling trouble, and PTB retries nothing: the next run is the next tick.
+        log.error("job %s failed", context.job.name or "?", exc_info=error)
+        return
+
     services = app.bot_data.get("services")
     if isinstance(error, Forbidden):
         # Blocked by the user, or removed from the group: stop talking to that chat.
-        log.info("chat %s refused our message (%s); marking it inactive", chat_id, error)
         if chat_id is not None and services is not None:
             await mark_inactive(services.db, chat_id, services.clock())
             forget_chat(app.bot_data, chat_id)
+        log.info("chat %s refused our message (%s); marked inactive", chat_id, error)
         return
     if isinstance(error, ChatMigrated):
         if chat_id is not None and services is not None:

@@ -3,15 +3,23 @@
 Everything a user can trigger goes through :mod:`bot.replies.dispatch`, which never raises
 on user input; what can still fail here is Telegram itself, and that goes to the one error
 handler in :mod:`bot.telegram.errors`.
+
+Handlers of different chats run concurrently (:mod:`bot.telegram.updates`); the flood
+verdict of each update was taken when it arrived (:func:`arrival_hook`) and is only read
+here. Every message goes out through the process's send budget
+(:mod:`bot.telegram.scheduler`) as a reply, ahead of any digest. A new kind of update
+(inline queries, channel posts) gets a handler here, a line in :func:`classify` if it
+should count against a flood bucket, and its update type in ``app.ALLOWED_UPDATES``.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from telegram import Chat, Message, Update, User
+from telegram import CallbackQuery, Chat, Message, ReplyParameters, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import ChatMigrated, TelegramError
 from telegram.ext import ContextTypes
@@ -21,6 +29,15 @@ from bot.replies.model import ChatContext
 from bot.replies.registry import CALLBACKS
 from bot.store.subscriptions import migrate_chat
 from bot.telegram.chats import mark_inactive, record_chat
+from bot.telegram.flood import (
+    ALLOWED,
+    BUTTON_NOTICE,
+    COMMAND_NOTICE,
+    Decision,
+    FloodGate,
+    Kind,
+    Verdict,
+)
 from bot.telegram.send import answer_press, send_reply
 
 if TYPE_CHECKING:
@@ -31,6 +48,11 @@ log = logging.getLogger(__name__)
 ADMIN_CACHE_SECONDS = 300.0
 READ_ONLY_MODULES = frozenset({"bot.replies.basic", "bot.replies.browse", "bot.replies.find"})
 _ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
+# answerCallbackQuery takes at most 200 characters.
+GROUP_ADMIN_ALERT = (
+    "Trong nhóm, chỉ quản trị viên mới dùng được nút này (đổi cài đặt bản tin của nhóm). "
+    "Muốn nhận bản tin cho riêng mình, bạn nhắn /dangky cho bot."
+)
 
 
 def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -94,20 +116,47 @@ def _may_need_admin(handler: object) -> bool:
     return getattr(handler, "__module__", "") not in READ_ONLY_MODULES
 
 
-async def _flood_allows(context: ContextTypes.DEFAULT_TYPE, chat_id: int, key: int) -> bool:
-    """Per-user rate limit (bot.telegram.flood): over the limit, one short notice, then
-    silence until the user slows down; no database or search work is done for them."""
-    guard = context.application.bot_data.get("flood")
-    if guard is None:
-        return True
-    from bot.telegram.flood import FLOOD_NOTICE, Decision
+def classify(update: object, bot_username: str) -> tuple[Kind, int] | None:
+    """Which flood bucket an update counts against, and whose: a command or a private text
+    (the sender's command bucket), a button press (the presser's button bucket). Group
+    chatter and other bots' commands count nowhere: a user spamming a dice bot must not
+    hear from us. Pure, so that it can run the moment an update arrives."""
+    if not isinstance(update, Update):
+        return None
+    query = update.callback_query
+    if query is not None:
+        return Kind.BUTTON, query.from_user.id
+    message = update.message
+    if message is None or message.text is None or message.chat.type == ChatType.CHANNEL:
+        return None
+    if message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+        parsed = dispatch.parse_command(message.text, bot_username)
+        if parsed is None or parsed.addressed_to_other_bot:
+            return None
+        if dispatch.find_command(parsed.name) is None and not parsed.addressed_to_us:
+            return None
+    who = update.effective_user
+    return Kind.COMMAND, who.id if who is not None else message.chat.id
 
-    decision = guard.check(key)
-    if decision is Decision.ALLOW:
-        return True
-    if decision is Decision.NOTICE:
-        await context.bot.send_message(chat_id, FLOOD_NOTICE)
-    return False
+
+def arrival_hook(bot_data: dict[str, Any], bot: Any) -> Callable[[object], None]:
+    """For :class:`~bot.telegram.updates.ChatOrderedProcessor`: count each update against
+    its sender's flood bucket the moment it arrives (see :mod:`bot.telegram.flood`)."""
+
+    def on_arrival(update: object) -> None:
+        gate: FloodGate | None = bot_data.get("flood")
+        if gate is None or not isinstance(update, Update):
+            return
+        kind = classify(update, bot.username or "")
+        if kind is not None:
+            gate.admit(update.update_id, *kind)
+
+    return on_arrival
+
+
+def _verdict(context: ContextTypes.DEFAULT_TYPE, update: Update) -> Verdict:
+    gate: FloodGate | None = context.application.bot_data.get("flood")
+    return ALLOWED if gate is None else gate.verdict(update.update_id)
 
 
 def make_context(
@@ -137,23 +186,27 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = update.effective_message
     if message is None or message.text is None:
         return
+    if classify(update, context.bot.username or "") is None:
+        return  # group chatter or another bot's command: no database write, no API call
     chat = message.chat
     user = update.effective_user
-    if chat.type == ChatType.CHANNEL:
-        return
     parsed = dispatch.parse_command(message.text, context.bot.username or "")
     cmd = dispatch.find_command(parsed.name) if parsed is not None else None
     is_group = chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
-    if is_group and (
-        parsed is None
-        or parsed.addressed_to_other_bot
-        or (cmd is None and not parsed.addressed_to_us)
-    ):
-        # Chatter, or another bot's command: no database write, no API call, and no
-        # flood accounting (a user spamming a dice bot must not hear from us).
-        return
-    if not await _flood_allows(context, chat.id, user.id if user else chat.id):
-        return
+    verdict = _verdict(context, update)
+    if verdict.decision is Decision.NOTICE:
+        await context.bot.send_message(
+            chat.id,
+            COMMAND_NOTICE.format(seconds=verdict.seconds),
+            reply_parameters=(
+                ReplyParameters(message.message_id, allow_sending_without_reply=True)
+                if is_group
+                else None
+            ),
+            message_thread_id=message.message_thread_id if message.is_topic_message else None,
+        )
+    if verdict.decision is not Decision.ALLOW:
+        return  # inside the quiet window the notice announced: no work, no answer
     await _remember_chat(context, chat)
     reply_to = message.reply_to_message
     reply_to_text = (reply_to.text or reply_to.caption) if reply_to else None
@@ -181,28 +234,41 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button press. Every press is answered with ``answerCallbackQuery`` (it stops the
+    spinner); what concerns only the presser (too fast, not an admin) is said there, as a
+    toast or an alert, never as a message everyone in a group would see."""
     query = update.callback_query
     if query is None:
         return
-    # Stop the button's spinner first; an old query can no longer be answered, that's fine.
-    try:
-        await query.answer()
-    except TelegramError as exc:
-        log.info("could not answer callback query: %s", exc)
+    verdict = _verdict(context, update)
+    if verdict.decision is not Decision.ALLOW:
+        await _answer(query, BUTTON_NOTICE.format(seconds=verdict.seconds))
+        return
     message = query.message
     chat = message.chat if message is not None else None
     if chat is None:
-        return
-    if not await _flood_allows(context, chat.id, query.from_user.id):
+        await _answer(query)
         return
     is_admin = True
     if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP) and isinstance(message, Message):
         handler = CALLBACKS.get((query.data or "").partition(":")[0])
         if _may_need_admin(handler):
             is_admin = await _is_admin_of(context, chat.id, query.from_user.id)
+        if not is_admin:
+            await _answer(query, GROUP_ADMIN_ALERT, alert=True)
+            return
+    await _answer(query)
     ctx = make_context(context, chat, query.from_user, is_chat_admin=is_admin)
     reply = await dispatch.handle_callback(query.data or "", ctx, services_of(context))
     await answer_press(context.bot, query, reply)
+
+
+async def _answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer a press; an old query can no longer be answered, and that is fine."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except TelegramError as exc:
+        log.info("could not answer callback query: %s", exc)
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

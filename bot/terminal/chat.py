@@ -13,7 +13,7 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.replies import dispatch
-from bot.replies._bootstrap import import_bundled_if_empty
+from bot.replies._bootstrap import import_bundled_if_empty, start_rescore
 from bot.replies.model import Button, ChatContext, Reply
 from bot.services import Services
 from bot.terminal.render import numbered_buttons, render_reply
@@ -91,6 +91,7 @@ async def run_chat(
     services = await Services.open(settings)
     try:
         await import_bundled_if_empty(services)
+        start_rescore(services)  # relevance of a new classifier version
         chat = TerminalChat(services, out, color=color)
         if interactive:
             out.write(GREETING + "\n\n")

@@ -15,12 +15,14 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from bot.articles.model import ProvinceMention
 from bot.text.normalize import clean_nfc, fold
 
-DEFAULT_GAZETTEER = Path(__file__).resolve().parents[2] / "content" / "provinces.json"
+# Shipped as package data: the repository's top-level content/ is the package bot.content.
+DEFAULT_GAZETTEER = Path(str(resources.files("bot.content") / "provinces.json"))
 
 
 @dataclass(frozen=True)

@@ -597,8 +597,12 @@ class Emulator:
         port: int = 0,
         auto_create_chats: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        round_trip: float = 0.0,
     ) -> None:
         self.token = token
+        # Network delay to simulate: half on the way in (before the call is handled and
+        # counted), half on the way back. 0: as fast as 127.0.0.1 goes.
+        self.round_trip = round_trip
         self.bot = User(int(token.split(":", 1)[0]), bot_name, bot_username, is_bot=True)
         self.host = host
         self.port = port
@@ -1017,10 +1021,14 @@ class Emulator:
                     return
                 method_path, headers, body = request
                 _current_reader.set(reader)
+                if self.round_trip > 0:
+                    await asyncio.sleep(self.round_trip / 2)
                 try:
                     status, payload = await self._handle_http(method_path, headers, body)
                 except _DropConnection:
                     return
+                if self.round_trip > 0:
+                    await asyncio.sleep(self.round_trip / 2)
                 data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
                 writer.write(
                     f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n"
@@ -1606,8 +1614,12 @@ async def _main(argv: list[str] | None = None) -> None:
     parser.add_argument("--token", default="123456:TEST-token-ABCdef")
     parser.add_argument("--username", default="DanVanTestBot")
     parser.add_argument("--flood", action="store_true", help="enforce Telegram's flood limits")
+    parser.add_argument("--round-trip-ms", type=float, default=0.0, help="simulated network delay")
     args = parser.parse_args(argv)
-    emu = Emulator(args.token, bot_username=args.username, port=args.port)
+    emu = Emulator(
+        args.token, bot_username=args.username, port=args.port,
+        round_trip=args.round_trip_ms / 1000,
+    )  # fmt: skip
     if args.flood:
         emu.enable_flood_limits()
     await emu.start()

@@ -18,12 +18,15 @@ import asyncio
 import contextlib
 import os
 import signal
+import sqlite3
 import sys
+from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .emulator import Chat, Emulator, Message, User
 
@@ -179,6 +182,62 @@ def seed_articles(database: Path, articles: Sequence[SeedArticle] = SEED_ARTICLE
     return [r.id for r in results]
 
 
+# --- digest subscribers, straight into the database ----------------------------------------
+
+DIGEST_WEEK = "2024-W17"  # the week of the Bắc Kạn seed (25 April 2024)
+HEADER = "Bản tin Dân vận tuần 17 (22–28 tháng 4, 2024)"
+FIRST_CHAT = 50_000_001
+
+
+def add_subscribers(
+    database: Path, count: int, *, weekday: int = 0, at: str = "07:00"
+) -> list[int]:
+    """Subscribers straight into the database (as if they had used /dangky long ago)."""
+    ids = list(range(FIRST_CHAT, FIRST_CHAT + count))
+    stamp = "2024-01-01T00:00:00+00:00"
+    db = sqlite3.connect(database)
+    with db:
+        db.executemany(
+            "INSERT INTO chats(chat_id, type, active, created_at, updated_at)"
+            " VALUES (?, 'private', 1, ?, ?)",
+            [(i, stamp, stamp) for i in ids],
+        )
+        db.executemany(
+            "INSERT INTO subscriptions(chat_id, weekday, time, timezone, provinces, created_at,"
+            " updated_at) VALUES (?, ?, ?, 'Asia/Ho_Chi_Minh', '[]', ?, ?)",
+            [(i, weekday, at, stamp, stamp) for i in ids],
+        )
+    db.close()
+    return ids
+
+
+def due_today(database: Path, count: int) -> tuple[list[int], str, str]:
+    """``count`` subscribers whose digest fell due at 00:00 today (Vietnam time): the
+    running bot's start-up tick sends it. Returns (ids, week, header of that digest).
+    Skips the test within two minutes of local midnight ("earlier today" is unstable)."""
+    now = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    if now.hour == 0 and now.minute < 2:
+        import pytest
+
+        pytest.skip("too close to local midnight for a stable 'earlier today'")
+    ids = add_subscribers(database, count, weekday=now.weekday(), at="00:00")
+    iso = (now.date() - timedelta(days=7)).isocalendar()
+    return ids, f"{iso.year}-W{iso.week:02d}", f"Bản tin Dân vận tuần {iso.week} ("
+
+
+def delivery_states(database: Path, week: str = DIGEST_WEEK) -> Counter[str]:
+    db = sqlite3.connect(database)
+    try:
+        rows = db.execute("SELECT state FROM deliveries WHERE week = ?", (week,)).fetchall()
+    finally:
+        db.close()
+    return Counter(r[0] for r in rows)
+
+
+def digests_per_chat(emulator: Emulator, header: str = HEADER) -> Counter[int]:
+    return Counter(m.chat_id for m in emulator.sent if header in m.plain)
+
+
 # --- the bot process -----------------------------------------------------------------------
 
 
@@ -191,6 +250,8 @@ class BotProcess:
     token: str = FAKE_TOKEN
     env: dict[str, str] = field(default_factory=dict)
     args: Sequence[str] = ("run",)
+    # What runs: the bot's entry point, or a wrapper script (see sqlite_full.py).
+    entry: Sequence[str] = ("-m", "bot")
     proc: asyncio.subprocess.Process | None = None
     stdout: bytearray = field(default_factory=bytearray)
     stderr: bytearray = field(default_factory=bytearray)
@@ -215,8 +276,7 @@ class BotProcess:
         polls_before = len(self.emulator.calls_to("getUpdates"))
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable,
-            "-m",
-            "bot",
+            *self.entry,
             *self.args,
             "--config",
             str(self.config),
@@ -416,13 +476,29 @@ class Person:
             new_messages=self.bot_messages()[sent_before:],
         )
 
-    async def barrier(self, text: str = "/huongdan", timeout: float = REPLY_TIMEOUT) -> None:
+    async def barrier(
+        self, text: str = "/huongdan", *, answer: str = "Các lệnh", timeout: float = REPLY_TIMEOUT
+    ) -> None:
         """Send a command that is always answered and wait for the answer.
 
-        The bot handles updates in order, so once this is answered every earlier message
-        has been handled: the way to assert that the bot stayed quiet, without sleeping.
+        The bot handles the updates of one chat in order (chats run concurrently), so once
+        this is answered every earlier message *in this chat* has been handled, its
+        error handling included: the way to assert that the bot stayed quiet here, without
+        sleeping. It says nothing about other chats. It counts against this user's flood
+        bucket like any command. Waits for a new message containing ``answer`` (the parts
+        of an earlier long reply may still be arriving when the barrier is sent).
         """
-        await self.send(text, timeout=timeout)
+        before = len(self.bot_messages())
+        self.emulator.user_message(self.user, text, self.chat)
+        try:
+            await self.emulator.wait_until(
+                lambda: any(answer in m.plain for m in self.bot_messages()[before:]), timeout
+            )
+        except TimeoutError:
+            raise AssertionError(
+                f"no answer to the barrier {text!r} in chat {self.chat.id} within {timeout} s; "
+                f"errors: {self.emulator_errors()}"
+            ) from None
 
     def emulator_errors(self) -> list[tuple[str, int]]:
         return [(c.method, c.status) for c in self.emulator.calls if c.status >= 400][-5:]

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,47 +20,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from .conftest import needs_bot
-from .emulator import Emulator
-from .harness import BotProcess, World, running_world
+from .harness import (
+    HEADER,
+    BotProcess,
+    World,
+    add_subscribers,
+    delivery_states,
+    digests_per_chat,
+    running_world,
+)
 
 WEEK = "2024-W17"
-HEADER = "Bản tin Dân vận tuần 17 (22–28 tháng 4, 2024)"
-FIRST_CHAT = 50_000_001
-
-
-def add_subscribers(
-    database: Path, count: int, *, weekday: int = 0, at: str = "07:00"
-) -> list[int]:
-    """Subscribers straight into the database (as if they had used /dangky long ago)."""
-    ids = list(range(FIRST_CHAT, FIRST_CHAT + count))
-    stamp = "2024-01-01T00:00:00+00:00"
-    db = sqlite3.connect(database)
-    with db:
-        db.executemany(
-            "INSERT INTO chats(chat_id, type, active, created_at, updated_at)"
-            " VALUES (?, 'private', 1, ?, ?)",
-            [(i, stamp, stamp) for i in ids],
-        )
-        db.executemany(
-            "INSERT INTO subscriptions(chat_id, weekday, time, timezone, provinces, created_at,"
-            " updated_at) VALUES (?, ?, ?, 'Asia/Ho_Chi_Minh', '[]', ?, ?)",
-            [(i, weekday, at, stamp, stamp) for i in ids],
-        )
-    db.close()
-    return ids
-
-
-def delivery_states(database: Path, week: str = WEEK) -> Counter[str]:
-    db = sqlite3.connect(database)
-    try:
-        rows = db.execute("SELECT state FROM deliveries WHERE week = ?", (week,)).fetchall()
-    finally:
-        db.close()
-    return Counter(r[0] for r in rows)
-
-
-def digests_per_chat(emulator: Emulator, header: str = HEADER) -> Counter[int]:
-    return Counter(m.chat_id for m in emulator.sent if header in m.plain)
 
 
 def send_process(world: World, week: str = WEEK, *, in_flight: int | None = None) -> BotProcess:

@@ -61,11 +61,13 @@ async def test_nfd_query_works(db: aiosqlite.Connection) -> None:
 
 
 async def _archive_of(tmp_path: Path, texts: list[tuple[str, str]]) -> aiosqlite.Connection:
-    """A database holding one article per (source, text)."""
+    """A database holding one article per (source, text), all shown to users (the texts
+    are about search, not about being dân vận news: see test_relevance_views.py)."""
     path = tmp_path / "archive.db"
     conn = open_sync(path)
     g = Gazetteer.load()
-    store.save_many_sync(conn, [process(RawArticle(t, source=s), g) for s, t in texts], NOW)
+    raws = [RawArticle(t, source=s, all_relevant=True) for s, t in texts]
+    store.save_many_sync(conn, [process(r, g) for r in raws], NOW)
     conn.close()
     return await connect(path)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.articles.model import Article, Extraction, ProvinceMention
-from bot.config import PROJECT_ROOT
+from bot.config import BUNDLED_CONTENT
 from bot.store.articles import save_many_sync
 from bot.store.db import open_sync
 
@@ -61,7 +61,7 @@ def _chat(config: Path, *args: str, stdin: str = "") -> subprocess.CompletedProc
         text=True,
         encoding="utf-8",
         timeout=TIMEOUT,
-        cwd=PROJECT_ROOT,
+        cwd=config.parent,
         env=env,
     )
 
@@ -98,7 +98,7 @@ def test_once_answers_one_message(tmp_path: Path) -> None:
 
 
 def test_empty_database_gets_the_bundled_content(tmp_path: Path) -> None:
-    if not (PROJECT_ROOT / "content" / "articles").is_dir():
+    if not (BUNDLED_CONTENT / "articles").is_dir():
         pytest.skip("no bundled content/articles in this checkout")
     config = _config(tmp_path, 0)
     result = _chat(config, "--once", "/moinhat")

@@ -187,7 +187,7 @@ async def test_allow_private_hosts_opens_intranet_but_not_metadata(
 ) -> None:
     services = await make_services(allow_private=True)
     assert "Đã thêm" in await say("/nguon them Nội bộ http://10.0.0.7/rss", ADMIN, services)
-    assert "Đã thêm" in await say("/nguon them Máy này http://127.0.0.1:8000/", ADMIN, services)
+    assert "Đã thêm" in await say("/nguon them Máy này http://127.0.0.1:8000/rss", ADMIN, services)
     meta = await say("/nguon them Meta http://169.254.169.254/latest/", ADMIN, services)
     assert "đám mây" in meta
     assert sorted(await names(services)) == ["Máy này", "Nội bộ"]

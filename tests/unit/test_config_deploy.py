@@ -72,6 +72,8 @@ def test_dockerfile_runs_as_non_root_with_a_data_volume() -> None:
     users = re.findall(r"^USER (\S+)", text, re.M)
     assert users and users[-1] not in ("root", "0")
     assert 'VOLUME ["/data"]' in text and "DATABASE_PATH=/data/danvan.db" in text
+    # A normal install (content/ travels as package data), not an editable one.
+    assert re.search(r"pip install \.(\s|$)", text) and "pip install -e" not in text
     cmd = re.search(r"^CMD (\[.*\])$", text, re.M)
     assert cmd is not None
     command_runs(json.loads(cmd.group(1)))

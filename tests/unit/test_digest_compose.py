@@ -17,7 +17,7 @@ from bot.digest.schedule import IsoWeek
 from bot.replies.render import MAX_MESSAGE, strip_tags, visible_length
 from bot.store import articles as store
 from bot.store.articles import ArticleWriter
-from bot.store.db import connect, open_sync
+from bot.store.db import connect
 from bot.text.provinces import Gazetteer
 
 SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
@@ -157,14 +157,12 @@ def seeds() -> list[Path]:
 async def test_seed_digest_for_2024_w17(tmp_path: Path, seeds: list[Path]) -> None:
     gazetteer = Gazetteer.load()
     db_path = tmp_path / "digest.db"
-    writer = ArticleWriter(open_sync(db_path))
     processed = [
         process(RawArticle(text=p.read_text("utf-8"), source=p.name), gazetteer) for p in seeds
     ]
-    await writer.save_many(processed, ADDED)
-    writer.close()
     db = await connect(db_path)
     try:
+        await ArticleWriter(db).save_many(processed, ADDED)
         week = IsoWeek.parse("2024-W17")
         found = await store.in_period(db, *week_days(week))
     finally:

@@ -24,12 +24,13 @@ def test_page_that_has_the_lead_is_used_alone() -> None:
 
 
 def test_page_charset() -> None:
-    from bot.sources.ingest import page_charset
+    """Moved to bot.sources.pagemeta.decode_page, shared by feeds' pages and page sources."""
+    from bot.sources.pagemeta import decode_page
 
-    assert page_charset("text/html; charset=windows-1258", b"") == "windows-1258"
-    assert page_charset('text/html; charset="UTF-8"', b"") == "UTF-8"
+    viet = "Dân Đông".encode("cp1258")
+    assert decode_page(viet, "text/html; charset=windows-1258") == ("Dân Đông", "windows-1258")
     meta = b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-16">'
-    assert page_charset("text/html", meta) == "utf-8"  # readable as ASCII: not UTF-16
-    assert page_charset(None, meta.replace(b"utf-16", b"windows-1258")) == "windows-1258"
-    assert page_charset(None, b"<meta charset='windows-1252'>") == "windows-1252"
-    assert page_charset(None, b"<html>") == "utf-8"
+    assert decode_page(meta, "text/html")[1] == "utf-8"  # readable as ASCII: not UTF-16
+    # A UTF-8 page labelled ISO-8859-1 is read as UTF-8.
+    assert decode_page("Đảng".encode(), "text/html; charset=iso-8859-1") == ("Đảng", "utf-8")
+    assert decode_page(b"<html>", None) == ("<html>", "utf-8")

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.sources.pages import extract_main_text, page_title
+from bot.sources.pagemeta import page_title
+from bot.sources.pages import extract_main_text
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 CASES = sorted(p.stem for p in PAGES.glob("*.html"))

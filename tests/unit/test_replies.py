@@ -25,7 +25,6 @@ from bot.config import Settings
 from bot.replies import dispatch, registry
 from bot.replies.model import ChatContext, Reply
 from bot.services import Services
-from bot.store.articles import save_many_sync
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday 10:00 in Hà Nội
 EMULATOR = Path(__file__).resolve().parents[1] / "e2e" / "emulator.py"
@@ -132,7 +131,7 @@ ARTICLES = [
 async def services(tmp_path: Path) -> AsyncIterator[Services]:
     settings = Settings(database=tmp_path / "bot.db", admin_users=frozenset({7}))
     svc = await Services.open(settings, clock=lambda: NOW)
-    save_many_sync(svc.writer.conn, ARTICLES, NOW)
+    await svc.writer.save_many(ARTICLES, NOW)
     yield svc
     await svc.close()
 
@@ -464,7 +463,7 @@ async def test_seed_articles_through_the_pipeline(tmp_path: Path) -> None:
             RawArticle(text=p.read_text(encoding="utf-8"), source=p.name)
             for p in sorted(SEEDS.glob("*.txt"))
         ]
-        save_many_sync(svc.writer.conn, [process(r, svc.gazetteer) for r in raws], NOW)
+        await svc.writer.save_many([process(r, svc.gazetteer) for r in raws], NOW)
         commands = ["/start", "/moinhat 20", "/tim dân vận", "/tim dan van", "/tinh"]
         commands += ["/hoinghi", "/hoinghi bac kan", "/tomtat", "/tomtat 1", "/huongdan"]
         for text in commands:

@@ -1,0 +1,1 @@
+"""Bundled data: provinces.json and articles/ (package data, read with importlib.resources)."""
