@@ -80,8 +80,8 @@ def chairs_of(
     stop = len(paragraphs) if stop is None else stop
     names: list[str] = []
     for paragraph in paragraphs[start : min(stop, start + MAX_PARAGRAPHS)]:
-        if "chủ trì" not in paragraph.lower():
-            continue
+        if "hủ trì" not in paragraph and "HỦ TRÌ" not in paragraph:
+            continue  # no "chủ trì" / "Chủ trì" / "CHỦ TRÌ"
         for sentence in paragraph_sentences(paragraph):
             for name in chairs_in_sentence(sentence, places):
                 if name not in names:

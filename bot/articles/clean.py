@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.articles.clutter import (
-    is_banner,
     is_byline,
     is_caption,
     is_widget,
     outlet_tag,
+    read_stamp,
     split_inline_stamp,
-    stamp_date,
 )
 from bot.articles.lead import find_lead
 from bot.text.normalize import clean_nfc, squeeze_spaces
@@ -137,19 +136,19 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     kept: list[str] = []
     credits: list[str] = []
     for line in lines:
-        if len(line) <= 120 and (_CHROME_LINE.match(line) or is_widget(line)):
+        size = len(line)
+        if _CHROME_LINE.match(line) or (size <= 120 and is_widget(line)):
             followed = _FOLLOW_OUTLET.match(line)  # "Theo dõi Báo Gia Lai trên Google News"
             if followed:
                 credits.append(followed.group(1))
             continue
-        if len(line) <= 90 and is_banner(line):
-            continue  # a site clock: dates nothing
-        stamp = stamp_date(line) if len(line) <= 90 else None
-        if stamp is not None:  # a publication stamp: the article's date, not text
-            if published is None and len(kept) <= _TOP_LINES:
-                published = stamp
-            continue
-        if _CREDIT.match(line) and len(line) <= 80:
+        if size <= 90:
+            dated, stamp = read_stamp(line)
+            if dated:  # a publication stamp (the article's date, not text) or a site clock
+                if stamp is not None and published is None and len(kept) <= _TOP_LINES:
+                    published = stamp
+                continue
+        if size <= 80 and _CREDIT.match(line):
             credits.append(line)
             continue
         if len(kept) <= _TOP_LINES and ":" in line:  # "headline | 10:05 22/07/2022 | lead"

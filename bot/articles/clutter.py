@@ -58,6 +58,9 @@ _INLINE_STAMP = re.compile(
 _GLUED_STAMP = re.compile(rf"^{_DATE}\s*(?={UPPER})")
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _as_date(m: re.Match[str]) -> date | None:
     d, mo, y = m.group("d"), m.group("m"), m.group("y")
     for alt in ("2", "3"):  # the same date in another shape of the pattern
@@ -82,7 +85,7 @@ def stamp_date(line: str) -> date | None:
 
     A weekday with a date and no time of day is the banner of a site clock (today's date
     when the page was saved): it is no stamp and dates nothing."""
-    if len(line) > 90 or not any(ch.isdigit() for ch in line[:40]):
+    if len(line) > 90 or _DIGIT.search(line, 0, 40) is None:
         return None
     m = _STAMP.match(line)
     if m is None:
@@ -101,6 +104,20 @@ def _cms_stamp(line: str) -> date | None:
     if all(_CMS_WORD.match(w) for w in words):  # "10/07/2024 11:54 555": views
         return _as_date(d)
     return None
+
+
+def read_stamp(line: str) -> tuple[bool, date | None]:
+    """(True, its date) for a publication stamp, (True, None) for a site clock's banner,
+    (False, None) for any other line."""
+    if len(line) > 90 or _DIGIT.search(line, 0, 40) is None:
+        return False, None
+    m = _STAMP.match(line)
+    if m is None:
+        day = _cms_stamp(line)
+        return day is not None, day
+    if is_banner_match(m):
+        return True, None
+    return True, _as_date(m)
 
 
 def is_banner(line: str) -> bool:
@@ -236,11 +253,14 @@ def is_caption(paragraph: str) -> bool:
 
 
 _SENTENCE_END = (".", "!", "?", "…", "/.")
+_SENTENCE_END_CHARS = frozenset(".!?…")
 _CLOSERS = "\"”’»)]'"
 
 
 def ends_a_sentence(text: str) -> bool:
     """Ends with a full stop, "!", "?" or "…", maybe inside closing quotes or brackets."""
+    if text[-1:] in _SENTENCE_END_CHARS:
+        return True
     return text.rstrip().rstrip(_CLOSERS).endswith(_SENTENCE_END)
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from bot.text.alternation import by_first_letter
+
 _I = re.IGNORECASE
 
 # Forms of an event whose kind comes from the words after them.
@@ -103,7 +105,9 @@ def both_cases(pattern: str) -> str:
     that the regex engine skips to the positions where one may start (a case-insensitive
     alternation is tried at every position: several times slower on a sentence). The
     words after the first letter are matched as written (lower case)."""
-    return "|".join(f"{a}|{a[0].upper()}{a[1:]}" for a in alternatives(pattern))
+    return by_first_letter(
+        variant for a in alternatives(pattern) for variant in (a, f"{a[0].upper()}{a[1:]}")
+    )
 
 
 # Where the first kind word is (fast), then which kind it is.
@@ -141,6 +145,7 @@ _NAME_END = re.compile(
     )
 )
 NAME_WORDS = 18
+NAME_CHARS = 200  # enough for 18 words (the longest Vietnamese syllable has 7 letters)
 
 # A meeting about a coordination programme that looks back on its years is its review.
 _PROGRAMME = re.compile(r"phối\s+hợp|chương\s+trình|quy\s+chế", _I)
@@ -150,7 +155,7 @@ _PAST_REVIEW = re.compile(r"\b\d+\s+năm\s+(?:qua|thực\s+hiện|triển\s+khai
 def event_name(text: str) -> str:
     """The words that name an event, from its first word: at most NAME_WORDS words, up to
     its purpose, guests or a cited document."""
-    words = text.split()
+    words = text[:NAME_CHARS].split()
     name = " ".join(words[:NAME_WORDS])
     end = _NAME_END.search(name, 1)
     return name[: end.start()] if end else name

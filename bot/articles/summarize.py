@@ -93,9 +93,11 @@ def summarize(
             continue  # captions and bylines end without a full stop ("... Ảnh: TTXVN")
         last = len(sentences) - 1
         for i, sentence in enumerate(sentences):
-            if sentence.endswith(_CUT_MARKS) or (
-                cut_off and i == last and sentence.count(" ") >= FRAGMENT_WORDS
-            ):
+            end = sentence[-1]
+            if (
+                (end == "…" or end == ")" or (end == "." and sentence[-3:] == "..."))
+                and sentence.endswith(_CUT_MARKS)
+            ) or (cut_off and i == last and sentence.count(" ") >= FRAGMENT_WORDS):
                 fragments.append(sentence)  # cut off by the page
                 continue
             if sentence == event:

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from bot.text.alternation import words_alternation
+
 _TIME_OF_DAY = r"(?:sáng|chiều|trưa|tối|đêm|rạng\s+sáng|sáng\s+sớm|chiều\s+tối)"
 _RELATIVE = r"(?:\s+(?:nay|qua|hôm\s+qua|mai))?"
 
@@ -114,12 +116,13 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_MONTH_WORD = re.compile("tháng|Tháng|THÁNG")
+
+
 def _starter_words() -> str:
     words = ["sáng", "chiều", "trưa", "tối", "đêm", "rạng", "ngày", "từ"]
     variants = {v for w in words for v in (w, w.capitalize(), w.upper())}
-    return "|".join(
-        re.escape(v) for v in sorted([*variants, *"0123456789("], key=len, reverse=True)
-    )
+    return words_alternation(sorted([*variants, *"0123456789("], key=len, reverse=True))
 
 
 # Where a date can begin: a digit, "(", or a cue word. Plain literals in either case, so
@@ -136,22 +139,24 @@ def _matches(rx: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> 
     for low, high in windows:
         at = max(low, pos)
         while (start := _STARTS.search(text, at, high)) is not None:
-            m = rx.match(text, start.start(), high)
+            begin = start.start()
+            m = rx.match(text, begin, high)
             if m is None:
-                at = start.start() + 1
+                at = begin + 1
                 continue
             found.append(m)
-            pos = at = m.end() if m.end() > m.start() else m.end() + 1
+            end = m.end()
+            pos = at = end if end > begin else end + 1
     return found
 
 
 # Words one of which each pattern above needs: without them, no pattern can match.
-_DOCUMENT_HINTS = (
-    "số", "/", "nghị", "chỉ thị", "quyết định", "kế hoạch", "thông", "công văn", "hướng dẫn",
-    "kết luận", "đề án", "luật", "ban hành", "ký ngày", "hiệu lực",
-)  # fmt: skip
-_ANNIVERSARY_HINTS = ("niệm", "thành lập", "truyền thống", "sinh", "chào mừng", "hướng tới", "dịp")
-_DEADLINE_HINTS = ("trước", "chậm", "hạn", "đến hết")
+_DOCUMENT_HINTS = re.compile(
+    "số|/|nghị|chỉ thị|quyết định|kế hoạch|thông|công văn|hướng dẫn|kết luận|đề án|luật|"
+    "ban hành|ký ngày|hiệu lực"
+)
+_ANNIVERSARY_HINTS = re.compile("niệm|thành lập|truyền thống|sinh|chào mừng|hướng tới|dịp")
+_DEADLINE_HINTS = re.compile("trước|chậm|hạn|đến hết")
 
 
 def _belongs_to(text: str, start: int) -> str | None:
@@ -161,16 +166,16 @@ def _belongs_to(text: str, start: int) -> str | None:
     before = text[max(0, start - 90) : start]
     low = before.lower()
     cues: list[tuple[int, str]] = []
-    if any(hint in low for hint in _DOCUMENT_HINTS) and (m := _DOCUMENT_BEFORE.search(before)):
+    if _DOCUMENT_HINTS.search(low) and (m := _DOCUMENT_BEFORE.search(before)):
         cues.append((m.start(), "document"))
-    if any(hint in low for hint in _ANNIVERSARY_HINTS):
+    if _ANNIVERSARY_HINTS.search(low):
         if m := _ANNIVERSARY_BEFORE.search(before):
             cues.append((m.start(), "anniversary"))
         if text[start] == "(" and (m := _ANNIVERSARY_BRACKET.search(before)):
             cues.append((m.start(), "anniversary"))
     if cues:
         return max(cues)[1]
-    if any(hint in low for hint in _DEADLINE_HINTS) and _DEADLINE_BEFORE.search(before):
+    if _DEADLINE_HINTS.search(low) and _DEADLINE_BEFORE.search(before):
         return "deadline"  # "trước ngày 30/6": when something is due
     return None
 
@@ -180,7 +185,10 @@ def find_dates(text: str) -> list[DateMention]:
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     windows = _windows(text)
-    for rx, kind in ((_WORDS, "words"), (_RANGE, "range"), (_NUMERIC, "numeric")):
+    patterns = [(_RANGE, "range"), (_NUMERIC, "numeric")]
+    if _MONTH_WORD.search(text):  # "ngày 6 tháng 11": the only form with the word
+        patterns.insert(0, (_WORDS, "words"))
+    for rx, kind in patterns:
         for m in _matches(rx, text, windows):
             if kind == "range" and m.group("m") is None:  # "1 đến 31-1-2023"
                 day, month, year = int(m.group("d")), int(m.group("m2")), _year(m.group("y2"))

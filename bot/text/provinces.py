@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from bot.articles.model import ProvinceMention
+from bot.text.alternation import words_alternation
 from bot.text.normalize import clean_nfc, fold
 
 # Shipped as package data: the repository's top-level content/ is the package bot.content.
@@ -157,7 +158,9 @@ class Gazetteer:
         forms["Thành phố Hồ Chí Minh"] = hcm_old
         self._surface = forms
         self._place_names = frozenset(forms)
-        alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        # Longest first, grouped by first letter (bot.text.alternation): the same matches,
+        # found in a few steps per position instead of trying ~200 names.
+        alternation = words_alternation(sorted(forms, key=len, reverse=True))
         # The pattern starts with the alternation itself, so that the regex engine can skip
         # to the next possible first letter (10x faster than trying ~200 names at every
         # position); the "no letter or dot before" condition is checked in mentions().

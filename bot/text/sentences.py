@@ -53,7 +53,10 @@ def split_sentences(text: str) -> list[str]:
 def paragraph_sentences(paragraph: str) -> tuple[str, ...]:
     """The sentences of one paragraph, remembered for the paragraphs last asked about:
     extraction reads the lead paragraph several times (event, chairs, summary)."""
-    return tuple(split_sentences(paragraph))
+    if "\n" in paragraph:
+        return tuple(split_sentences(paragraph))
+    paragraph = paragraph.strip()
+    return tuple(_split_paragraph(paragraph)) if paragraph else ()
 
 
 def _split_paragraph(paragraph: str) -> list[str]:
@@ -79,7 +82,7 @@ def _last_word(paragraph: str, start: int, dot: int) -> str:
     """The word before the full stop at ``dot`` (the sentence began at ``start``)."""
     # rsplit from the right once, in the last characters only: splitting (or copying) the
     # whole sentence so far at every full stop made long paragraphs quadratic.
-    low = max(start, dot - _WORD_MAX)
+    low = dot - _WORD_MAX if dot - _WORD_MAX > start else start
     parts = paragraph[low:dot].rsplit(None, 1)
     if len(parts) < 2 and low > start:  # the word may begin before those characters
         parts = paragraph[start:dot].rsplit(None, 1)
