@@ -102,6 +102,10 @@ _PLANNED_WORDS = frozenset(
     """sẽ|dự kiến|kế hoạch|chuẩn bị|hướng dẫn|cần|phải|nên|đề nghị|yêu cầu|việc|tiến tới|
     hướng tới|chưa|không|sắp|để|nhằm""".replace("\n", "").split("|")
 )
+# A document that asks for it: "ban hành Chỉ thị số 15 về tổ chức hội nghị ...".
+_DOCUMENT_WORDS = frozenset(
+    "ban hành|chỉ thị|nghị quyết|quyết định|công văn|thông báo|thông tri|kết luận|đề án".split("|")
+)
 # Directing others to hold it: "hướng dẫn các huyện ủy, thị ủy, thành ủy tổ chức".
 _DIRECTING_WORDS = frozenset("hướng dẫn|đề nghị|yêu cầu|giao cho|chỉ đạo|đôn đốc".split("|"))
 _NOT_DIRECTING = frozenset({"biểu", "ban"})  # "phát biểu chỉ đạo", "Ban Chỉ đạo" (a body)
@@ -117,6 +121,8 @@ def _habit_or_plan(before: str) -> bool:
         return True
     if not (_PLANNED_WORDS.isdisjoint(words[-4:]) and _PLANNED_WORDS.isdisjoint(pairs[-4:])):
         return True
+    if not _DOCUMENT_WORDS.isdisjoint(pairs[-6:]):
+        return True  # "Chỉ thị ... về tổ chức Hội thi": what a document asks for
     if _DIRECTING_WORDS.isdisjoint(pairs):
         return False
     return any(

@@ -61,6 +61,8 @@ def test_reports_of_an_event(sentence: str, name: str) -> None:
         "Đại hội lần thứ I được tổ chức vào năm 1930 tại làng Đồng Xuân.",
         "Tại Hội nghị Trung ương 5 khóa XII, Đảng ta đã ban hành Nghị quyết về dân vận.",
         "Công tác kiểm tra, giám sát được các cấp ủy quan tâm.",
+        "Ngày 5/3/2024, Ban Thường vụ Tỉnh ủy ban hành Chỉ thị số 20-CT/TU về tổ chức Hội thi.",
+        "Ngày 15/10 hằng năm, các cấp ủy tổ chức kỷ niệm Ngày truyền thống công tác dân vận.",
     ],
 )
 def test_what_only_looks_like_a_report(sentence: str) -> None:
