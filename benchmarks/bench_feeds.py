@@ -9,6 +9,12 @@
    parse alone and the whole path. The traced runs dominate: the script takes minutes.
 3. Article-page extraction time per fixture page (tests/fixtures/pages).
 
+"speed" is entries/s as a fraction of bare feedparser's, measured in this run (issue #17:
+the fetch round at >= 0.5). With ``--reader-python PATH`` (a Python that has
+lemon24/reader, e.g. a side venv: ``pip install reader sgmllib3k``) a child process times
+bare feedparser and a reader round (make_reader, add_feed, update_feeds) against the same
+local server, and reader's speed is quoted beside ours.
+
 Options: ``--rounds N`` (default 5) repetitions for median/p95; ``--quick`` only part 1
 (seconds instead of minutes: for comparing two versions in one sitting).
 """
@@ -20,15 +26,15 @@ import asyncio
 import functools
 import gc
 import io
+import json
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 import tracemalloc
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,6 +68,19 @@ def timed(fn: Callable[[], object], rounds: int) -> list[float]:
     return times
 
 
+def timed_together(stages: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
+    """Every stage once per round, in turn: a shared machine's load then hits all stages
+    alike, and a ratio between two stages is taken within each round."""
+    times: dict[str, list[float]] = {name: [] for name in stages}
+    for _ in range(rounds):
+        for name, fn in stages.items():
+            gc.collect()
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -82,33 +101,47 @@ def ingest(feeds: list[bytes], gazetteer: Gazetteer, db_dir: Path, tag: str) -> 
     return stored
 
 
+SERVER_CHILD = r"""
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+files = sorted(Path(sys.argv[1]).glob("*.xml"))
+bodies = {f"/feed{i}.xml": path.read_bytes() for i, path in enumerate(files)}
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = bodies.get(self.path)
+        self.send_response(200 if body is not None else 404)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(body or b"")))
+        self.end_headers()
+        self.wfile.write(body or b"")
+
+    def log_message(self, format, *args):
+        pass
+
+httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+httpd.daemon_threads = True
+print(httpd.server_address[1], *sorted(bodies), flush=True)
+httpd.serve_forever()
+"""
+
+
 class FeedServer:
-    """The feeds' bytes on 127.0.0.1, one path each."""
+    """The corpus feeds on 127.0.0.1, one path each, served by a child process: the server's
+    work is not the bot's (nor reader's, whose child process fetches from it too)."""
 
-    def __init__(self, feeds: list[bytes]) -> None:
-        bodies = {f"/feed{i}.xml": body for i, body in enumerate(feeds)}
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = bodies.get(self.path)
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Type", "application/rss+xml")
-                self.send_header("Content-Length", str(len(body or b"")))
-                self.end_headers()
-                self.wfile.write(body or b"")
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.paths = sorted(bodies)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+    def __init__(self, corpus: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", SERVER_CHILD, str(corpus)], stdout=subprocess.PIPE, text=True
+        )
+        assert self.process.stdout is not None
+        port, *self.paths = self.process.stdout.readline().split()
+        self.base = f"http://127.0.0.1:{port}"
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.process.terminate()
+        self.process.wait()
 
 
 def fetch_round(server: FeedServer, db_dir: Path) -> int:
@@ -134,6 +167,45 @@ def fetch_round(server: FeedServer, db_dir: Path) -> int:
         return sum(r.new + r.duplicates for r in reports)
 
     return asyncio.run(go())
+
+
+READER_CHILD = r"""
+import gc, io, json, statistics, sys, tempfile, time
+from pathlib import Path
+import feedparser
+from reader import make_reader
+corpus, base, paths, rounds = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4])
+feeds = [p.read_bytes() for p in sorted(Path(corpus).glob("*.xml"))]
+bare, rounds_s, entries = [], [], 0
+for i in range(rounds):
+    gc.collect()
+    start = time.perf_counter()
+    for data in feeds:
+        feedparser.parse(io.BytesIO(data))
+    bare.append(time.perf_counter() - start)
+    with tempfile.TemporaryDirectory() as tmp:
+        gc.collect()
+        start = time.perf_counter()
+        reader = make_reader(f"{tmp}/reader.sqlite")
+        for path in paths:
+            reader.add_feed(base + path)
+        reader.update_feeds()
+        rounds_s.append(time.perf_counter() - start)
+        entries = reader.get_entry_counts().total
+        reader.close()
+print(json.dumps({"bare": bare, "reader": rounds_s, "entries": entries}))
+"""
+
+
+def reader_round(python: str, server: FeedServer, rounds: int) -> dict[str, object]:
+    """Bare feedparser and a reader round, timed in a child process that has reader."""
+    out = subprocess.run(
+        [python, "-c", READER_CHILD, str(CORPUS), server.base, json.dumps(server.paths),
+         str(rounds)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    result: dict[str, object] = json.loads(out.stdout)
+    return result
 
 
 def raw_of(entry: FeedEntry) -> RawArticle:
@@ -184,6 +256,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="only the Vietnamese feeds table")
+    ap.add_argument("--reader-python", help="a Python with lemon24/reader installed")
     args = ap.parse_args()
     if not CORPUS.is_dir():
         print(f"feed corpus not found at {CORPUS}; nothing to measure", file=sys.stderr)
@@ -196,36 +269,62 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp_dir = Path(tmp)
-        bare = timed(lambda: [feedparser.parse(io.BytesIO(d)) for d in feeds], args.rounds)
-        ours_parse = timed(lambda: [parse_feed(d) for d in feeds], args.rounds)
         parsed = [parse_feed(d) for d in feeds]
-        core = timed(
-            lambda: [process(raw_of(e), gazetteer) for p in parsed for e in p.entries],
-            args.rounds,
-        )
-        whole = timed(lambda: ingest(feeds, gazetteer, tmp_dir, "vi"), args.rounds)
-        server = FeedServer(feeds)
+        server = FeedServer(CORPUS)
         try:
-            fetched = timed(lambda: fetch_round(server, tmp_dir), args.rounds)
+            times = timed_together(
+                {
+                    "bare feedparser.parse (same bytes)": lambda: [
+                        feedparser.parse(io.BytesIO(d)) for d in feeds
+                    ],
+                    "parse_feed (feedparser + keys, dates, text)": lambda: [
+                        parse_feed(d) for d in feeds
+                    ],
+                    "clean + extract + summarise (article core)": lambda: [
+                        process(raw_of(e), gazetteer) for p in parsed for e in p.entries
+                    ],
+                    "whole path: parse + core + store (SQLite)": lambda: ingest(
+                        feeds, gazetteer, tmp_dir, "vi"
+                    ),
+                    "fetch round: HTTP + whole path, bot's writer": lambda: fetch_round(
+                        server, tmp_dir
+                    ),
+                },
+                args.rounds,
+            )
+            reader = (
+                reader_round(args.reader_python, server, args.rounds)
+                if args.reader_python
+                else None
+            )
         finally:
             server.close()
 
         print(f"Vietnamese feeds: {len(feeds)} files, {size / 1024:.0f} KiB, {entries} entries")
         print(f"(bare feedparser sees {raw_entries}: vietnambiz-1 gives it none, ours reads 30)")
         print()
-        print(f"{'stage':44} {'median ms':>10} {'p95 ms':>9} {'entries/s':>10} {'x bare':>7}")
-        base = statistics.median(bare)
-        for label, times in (
-            ("bare feedparser.parse (same bytes)", bare),
-            ("parse_feed (feedparser + keys, dates, text)", ours_parse),
-            ("clean + extract + summarise (article core)", core),
-            ("whole path: parse + core + store (SQLite)", whole),
-            ("fetch round: HTTP + whole path, bot's writer", fetched),
-        ):
-            med = statistics.median(times)
+        print(f"{'stage':44} {'median ms':>10} {'p95 ms':>9} {'entries/s':>10} {'speed':>6}")
+        bare = next(iter(times.values()))
+        for label, stage in times.items():
+            med = statistics.median(stage)
+            # Speed: bare feedparser's time over this stage's, per round (paired), median.
+            speed = statistics.median(b / t for b, t in zip(bare, stage, strict=True))
             print(
-                f"{label:44} {med * 1000:10.1f} {p95(times) * 1000:9.1f}"
-                f" {entries / med:10.0f} {med / base:7.2f}"
+                f"{label:44} {med * 1000:10.1f} {p95(stage) * 1000:9.1f}"
+                f" {entries / med:10.0f} {speed:6.2f}"
+            )
+        print()
+        fetched = times["fetch round: HTTP + whole path, bot's writer"]
+        speed = statistics.median(b / t for b, t in zip(bare, fetched, strict=True))
+        print(f"fetch round: {speed:.2f} of bare feedparser's speed (target >= 0.5)")
+        if reader is not None:
+            r_bare: list[float] = reader["bare"]  # type: ignore[assignment]
+            r_round: list[float] = reader["reader"]  # type: ignore[assignment]
+            r_speed = statistics.median(b / t for b, t in zip(r_bare, r_round, strict=True))
+            print(
+                f"reader round: {r_speed:.2f} of bare feedparser's speed in its process"
+                f" ({statistics.median(r_round) * 1000:.0f} ms median,"
+                f" {reader['entries']} entries stored)"
             )
 
         if args.quick:
@@ -249,8 +348,9 @@ def main() -> int:
     print(f"{'page extraction (ours, stdlib parser)':44} {'median ms':>10} {'p95 ms':>9}")
     for page in sorted(PAGES.glob("*.html")):
         markup = page.read_text("utf-8")
-        times = timed(functools.partial(extract_main_text, markup), max(args.rounds, 20))
-        print(f"{page.name:44} {statistics.median(times) * 1000:10.2f} {p95(times) * 1000:9.2f}")
+        page_times = timed(functools.partial(extract_main_text, markup), max(args.rounds, 20))
+        median_ms, p95_ms = statistics.median(page_times) * 1000, p95(page_times) * 1000
+        print(f"{page.name:44} {median_ms:10.2f} {p95_ms:9.2f}")
     return 0
 
 

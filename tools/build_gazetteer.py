@@ -16,6 +16,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Units merged before 2025 that older archives and people still name. The reference states
+# them only in prose ("Historical: tỉnh Hà Tây was merged into Hà Nội on 2008-08-01"), so
+# they are listed here: the bot understands them when typed (/hoinghi Hà Tây), nothing more.
+HISTORICAL_UNITS = [
+    {
+        "name": "Hà Tây",
+        "current": "Hà Nội",
+        "joined": "2008-08-01",
+        "aliases": ["Tỉnh Hà Tây", "Ha Tay"],
+    },
+]
+
 
 def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
@@ -56,11 +68,21 @@ def main(argv: list[str]) -> int:
         "source": "shared/reference/provinces.json: " + ref["meta"]["title"],
         "old_units": old_units,
         "current_units": new_units,
+        "historical_units": _historical(ref),
     }
     target = ROOT / "content" / "provinces.json"
     target.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {target} ({len(old_units)} former units, {len(new_units)} current units)")
     return 0
+
+
+def _historical(ref: dict[str, object]) -> list[dict[str, object]]:
+    """HISTORICAL_UNITS, each checked against the reference's own notes."""
+    notes = " ".join(str(n) for n in ref["meta"]["matching_pitfalls"])  # type: ignore[index]
+    for unit in HISTORICAL_UNITS:
+        if str(unit["name"]) not in notes:
+            raise SystemExit(f"{unit['name']} is not in the reference's notes any more")
+    return [{**u, "name": nfc(str(u["name"]))} for u in HISTORICAL_UNITS]
 
 
 if __name__ == "__main__":

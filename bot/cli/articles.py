@@ -16,8 +16,7 @@ from bot.articles.pipeline import process
 from bot.articles.relevance import VERSION as RELEVANCE_VERSION
 from bot.cli.startup import settings_for
 from bot.config import TOPICS, Settings
-from bot.replies._bootstrap import import_bundled_if_empty
-from bot.services import Services
+from bot.replies._bootstrap import open_archive
 from bot.sources.files import ArticleFileError, import_paths, read_article_file
 from bot.store.db import open_sync
 from bot.store.relevance import rescore
@@ -138,9 +137,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 async def _search(settings: Settings, query: str, limit: int, as_json: bool) -> int:
-    services = await Services.open(settings)
+    services = await open_archive(settings)  # a first start, as `chat` and `run` do
     try:
-        await import_bundled_if_empty(services)  # a first start, as `chat` and `run` do
         page = await search(services.db, query, limit=max(1, min(limit, 50)))
     finally:
         await services.close()

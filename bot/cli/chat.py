@@ -58,6 +58,7 @@ def _chat(settings: Settings, *, once: str | None, no_color: bool) -> int:
             interactive=interactive,
             color=color,
             echo=once is None,
+            digest=once is None,
         )
     )
 

@@ -19,19 +19,17 @@ import asyncio
 import os
 import signal
 import sys
-from typing import Any
-
-from telegram.ext import ExtBot
-from telegram.request import HTTPXRequest
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.startup import settings_for
 from bot.config import ConfigError, Settings
-from bot.digest.deliver import Limits, Report
-from bot.digest.job import digest_for, send_week, summary
 from bot.digest.schedule import IsoWeek, digest_week_at, zone
-from bot.replies.render import strip_tags
-from bot.store import subscriptions
-from bot.telegram.scheduler import SendScheduler
+
+if TYPE_CHECKING:  # imported where used: every command builds this parser, and
+    # python-telegram-bot alone is a third of `danvan-bot fetch`'s start-up
+    from telegram.ext import ExtBot
+
+    from bot.digest.deliver import Report
 
 EXIT_NOT_RECORDED = 1
 
@@ -42,20 +40,29 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="preview a weekly digest, or --send it to the subscribers that lack it",
     )
-    p.add_argument("--week", help="ISO week, e.g. 2024-W17 (default: last complete week)")
+    p.add_argument(
+        "--week",
+        type=iso_week,
+        help="ISO week, e.g. 2024-W17 (default: last complete week)",
+    )
     p.add_argument("--chat", type=int, help="as this chat's subscription filters it")
     p.add_argument("--send", action="store_true", help="deliver to subscribers, then exit")
     p.add_argument("--html", action="store_true", help="print the HTML instead of plain text")
     p.set_defaults(func=run)
 
 
+def iso_week(text: str) -> IsoWeek:
+    """``--week`` for argparse: a bad week is a usage error (exit 2, with the usage line)."""
+    try:
+        return IsoWeek.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def run(args: argparse.Namespace) -> int:
     settings = settings_for(args)
     if args.week:
-        try:
-            week = IsoWeek.parse(args.week)
-        except ValueError as exc:
-            raise ConfigError(f"--week: {exc}") from None
+        week: IsoWeek = args.week
     else:
         from bot.services import utc_now
 
@@ -70,9 +77,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _preview(settings: Settings, week: IsoWeek, chat: int | None, *, as_html: bool) -> int:
-    from bot.services import Services
+    from bot.digest.job import digest_for
+    from bot.replies._bootstrap import open_archive
+    from bot.replies.render import strip_tags
+    from bot.store import subscriptions
 
-    services = await Services.open(settings)
+    services = await open_archive(settings)  # a first start fills an empty archive
     try:
         provinces: tuple[str, ...] = ()
         if chat is not None:
@@ -93,6 +103,11 @@ async def _preview(settings: Settings, week: IsoWeek, chat: int | None, *, as_ht
 
 def make_bot(settings: Settings) -> ExtBot[Any]:
     """A bot that sends through the same kind of budget as the running bot's."""
+    from telegram.ext import ExtBot
+    from telegram.request import HTTPXRequest
+
+    from bot.telegram.scheduler import SendScheduler
+
     base = settings.telegram.api_base_url or "https://api.telegram.org/bot"
     return ExtBot(
         settings.telegram.token,
@@ -103,6 +118,8 @@ def make_bot(settings: Settings) -> ExtBot[Any]:
 
 
 async def _send(settings: Settings, week: IsoWeek, chat: int | None) -> int:
+    from bot.digest.deliver import Limits
+    from bot.digest.job import send_week
     from bot.services import Services
 
     stop = asyncio.Event()
@@ -132,5 +149,7 @@ async def _send(settings: Settings, week: IsoWeek, chat: int | None) -> int:
 
 
 def _summary(week: IsoWeek, r: Report, *, stopped: bool) -> str:
+    from bot.digest.job import summary
+
     line = f"digest {week}: {summary(r)}"
     return line + (" — stopped by signal; run again to finish" if stopped else "")

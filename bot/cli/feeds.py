@@ -96,9 +96,9 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 async def _stats(settings: Settings) -> Stats:
-    from bot.services import Services
+    from bot.replies._bootstrap import open_archive
 
-    services = await Services.open(settings)
+    services = await open_archive(settings)  # a first start fills an empty archive
     try:
         return await collect(services.db, services.clock())
     finally:
@@ -106,9 +106,9 @@ async def _stats(settings: Settings) -> Stats:
 
 
 async def _filtered(settings: Settings, source: str, limit: int, as_json: bool) -> int:
-    from bot.services import Services
+    from bot.replies._bootstrap import open_archive
 
-    services = await Services.open(settings)
+    services = await open_archive(settings)
     try:
         found = await filtered_articles(services.db, source, limit=limit)
         known = {p.name for p in (await collect(services.db, services.clock())).per_source}

@@ -1,9 +1,20 @@
 """The weekly digest as Telegram HTML messages. Pure: the week and the articles come in.
 
-Layout: a header with the ISO week and its dates, counts, the week's meetings grouped by
-current province (former names shown where the article used them: "Thái Nguyên (Bắc Kạn)"),
-then the most important articles with a one-line summary and a link. Messages are split
-on item boundaries, each under Telegram's 4096 characters.
+Layout (docs/digest.md): a header with the ISO week and its dates, one line of counts,
+then every article of the week **once**, under the province it is about:
+
+- grouped by current unit, in Vietnamese alphabetical order; the heading names the former
+  units the articles used ("Thái Nguyên (Bắc Kạn)"), the line does not repeat it;
+- an article about several current units goes under "Nhiều tỉnh, thành phố", and its line
+  names them (so every unit the header counts is a heading or named in a line);
+- articles about no province last, under "Trung ương và chưa rõ địa phương";
+- each line: the day, the title (a link to the source), and a one-tap way to its summary:
+  ``/tomtat_12`` (a command Telegram makes tappable in private chats and groups), or in a
+  channel, where nobody can send a command, a ``t.me/<bot>?start=a12`` link;
+- the most important articles (:func:`importance`) are starred and carry one line of
+  summary, unless the summary only repeats the title.
+
+Messages are split on item boundaries, each under Telegram's 4096 characters.
 """
 
 from __future__ import annotations
@@ -18,7 +29,10 @@ from babel.dates import format_date
 from bot.articles.model import StoredArticle
 from bot.digest.schedule import IsoWeek
 from bot.replies.render import MAX_MESSAGE, visible_length
-from bot.text.dates import VN_TZ, format_date_vi
+from bot.replies.views import former_name, repeats_title, summary_command
+from bot.text.collation import sort_key
+from bot.text.dates import VN_TZ
+from bot.text.numbers import format_number
 
 # Telegram counts 4096 UTF-16 units after entity parsing (render.visible_length); a little
 # headroom costs nothing.
@@ -26,22 +40,8 @@ _BUDGET = MAX_MESSAGE - 96
 _TITLE_MAX = 220
 _SUMMARY_MAX = 240
 TOP_ARTICLES = 5
+MANY_PROVINCES_GROUP = "Nhiều tỉnh, thành phố"
 NO_PROVINCE_GROUP = "Trung ương và chưa rõ địa phương"
-
-MEETING_KIND_VI = {
-    "so_ket": "Sơ kết",
-    "tong_ket": "Tổng kết",
-    "ky_ket": "Ký kết",
-    "trien_khai": "Triển khai",
-    "quan_triet": "Quán triệt",
-    "bieu_duong": "Biểu dương",
-    "tap_huan": "Tập huấn",
-    "giao_ban": "Giao ban",
-    "doi_thoai": "Đối thoại",
-    "toa_dam": "Tọa đàm",
-    "hoi_thao": "Hội thảo",
-    "khac": "Hội nghị",
-}
 _LEVEL_WEIGHT = {"central": 3, "province": 2, "military": 2, "district": 1, "commune": 1}
 
 
@@ -65,6 +65,12 @@ def week_range_vi(week: IsoWeek) -> str:
 
 def _day_month(d: date) -> str:
     return format_date(d, format="d 'tháng' M", locale="vi")
+
+
+def day_in_week(d: date) -> str:
+    """``Thứ Năm, 25/4``: the year and month are in the digest's header."""
+    text = format_date(d, format="EEEE, d/M", locale="vi")
+    return text[:1].upper() + text[1:]
 
 
 def header(week: IsoWeek) -> str:
@@ -104,11 +110,20 @@ def one_line(summary: str) -> str:
     return _clip(text, _SUMMARY_MAX)
 
 
-def _link(a: StoredArticle) -> str:
-    title = html.escape(_clip(a.title, _TITLE_MAX))
+def summary_link(article_id: int, deep_link_bot: str | None = None) -> str:
+    """The one-tap way to an article's summary: ``/tomtat_12``, or with a bot username a
+    ``t.me`` link that opens the private chat with ``/start a12`` (for channels)."""
+    if deep_link_bot:
+        url = f"https://t.me/{html.escape(deep_link_bot, quote=True)}?start=a{article_id}"
+        return f'<a href="{url}">tóm tắt</a>'
+    return summary_command(article_id)
+
+
+def _title(a: StoredArticle) -> str:
+    title = html.escape(_clip(a.title, _TITLE_MAX) or "(không có tiêu đề)")
     if a.url and a.url.startswith(("http://", "https://")):
         return f'<a href="{html.escape(a.url, quote=True)}">{title}</a>'
-    return f"{title} (/tomtat {a.id})"
+    return title
 
 
 def importance(a: StoredArticle) -> tuple[int, int, int, int]:
@@ -129,77 +144,90 @@ def _followed(a: StoredArticle, provinces: Collection[str]) -> bool:
     return not provinces or any(p.current in provinces for p in a.provinces)
 
 
-def _home(a: StoredArticle, provinces: Collection[str]) -> tuple[str, str | None]:
-    """(current unit, name the article used) of the group an article is listed under:
-    its first-named province among those the subscriber follows."""
-    for p in a.provinces:
-        if not provinces or p.current in provinces:
-            return p.current, p.name
-    return NO_PROVINCE_GROUP, None
+def units_of(a: StoredArticle, provinces: Collection[str] = ()) -> list[str]:
+    """The current units an article is about, among those followed (all: none), in the
+    order the article names them."""
+    return list(
+        dict.fromkeys(p.current for p in a.provinces if not provinces or p.current in provinces)
+    )
 
 
-def _meeting_line(a: StoredArticle, shown_as: str | None) -> str:
+def _group_of(a: StoredArticle, provinces: Collection[str]) -> str:
+    units = units_of(a, provinces)
+    if len(units) == 1:
+        return units[0]
+    return MANY_PROVINCES_GROUP if units else NO_PROVINCE_GROUP
+
+
+def _line(
+    a: StoredArticle, *, starred: bool, summary: bool, where: str, deep_link_bot: str | None
+) -> str:
     day = article_day(a)
-    bits = []
-    if day is not None:
-        bits.append(format_date_vi(day))
-    kind = MEETING_KIND_VI.get(a.meeting_kind or "", "Hội nghị")
-    place = f" ({html.escape(shown_as)})" if shown_as else ""
-    lead = " · ".join(bits)
-    return f"• {lead}{' · ' if lead else ''}{kind}{place}: {_link(a)}"
+    bits = [day_in_week(day)] if day is not None else []
+    bits.append(_title(a))
+    bits.append(summary_link(a.id, deep_link_bot))
+    text = ("⭐ " if starred else "• ") + " · ".join(bits)
+    if where:
+        text += f"\n   📍 {html.escape(where)}"
+    if summary and a.summary and not repeats_title(a.title, a.summary):
+        text += f"\n   <i>{html.escape(one_line(a.summary))}</i>"
+    return text
 
 
-def meeting_blocks(articles: Sequence[StoredArticle], provinces: Collection[str]) -> list[str]:
-    """One block per province group: heading plus its meetings, provinces A-Z."""
-    groups: dict[str, list[tuple[StoredArticle, str | None]]] = {}
+def province_blocks(
+    articles: Sequence[StoredArticle],
+    provinces: Collection[str] = (),
+    *,
+    starred: Collection[int] = (),
+    summarised: Collection[int] = (),
+    deep_link_bot: str | None = None,
+) -> list[str]:
+    """One block per group: heading, then its articles, core news first, by day;
+    ``summarised`` ones get a line of summary."""
+    groups: dict[str, list[StoredArticle]] = {}
     for a in articles:
-        if a.meeting_kind:
-            current, name = _home(a, provinces)
-            groups.setdefault(current, []).append((a, name))
+        groups.setdefault(_group_of(a, provinces), []).append(a)
+    last = (MANY_PROVINCES_GROUP, NO_PROVINCE_GROUP)
+    order = sorted(groups, key=lambda g: (last.index(g) if g in last else -1, sort_key(g)))
     blocks: list[str] = []
-    order = sorted(groups, key=lambda c: (c == NO_PROVINCE_GROUP, c))
-    for current in order:
-        items = sorted(groups[current], key=lambda t: (article_day(t[0]) or date.min, t[0].id))
-        formers = list(dict.fromkeys(n for _, n in items if n and n != current))
-        title = current + (f" ({', '.join(formers)})" if formers else "")
-        # Say which name each item used only when the heading lists more than one.
-        names_used = {n for _, n in items}
-        lines = [
-            _meeting_line(a, n if len(names_used) > 1 and n != current else None) for a, n in items
-        ]
-        blocks.append(f"<b>{html.escape(title)}</b>\n" + "\n".join(lines))
+    for group in order:
+        # Core dân vận news first (the relevance rule where the order is free), then by day.
+        items = sorted(
+            groups[group], key=lambda a: (-a.relevance, article_day(a) or date.min, a.id)
+        )
+        heading = group
+        if group not in last:
+            formers = [p.name for a in items for p in a.provinces if p.current == group != p.name]
+            if formers:
+                heading += f" ({', '.join(dict.fromkeys(formers))})"
+        lines = []
+        for a in items:
+            where = ""
+            if group == MANY_PROVINCES_GROUP:
+                shown = [p for p in a.provinces if not provinces or p.current in provinces]
+                where = ", ".join(dict.fromkeys(former_name(p.name, p.current) for p in shown))
+            lines.append(_line(a, starred=a.id in starred, summary=a.id in summarised,
+                               where=where, deep_link_bot=deep_link_bot))  # fmt: skip
+        blocks.append(f"<b>{html.escape(heading)}</b>\n" + "\n".join(lines))
     return blocks
-
-
-def top_blocks(articles: Sequence[StoredArticle], limit: int = TOP_ARTICLES) -> list[str]:
-    ranked = sorted(articles, key=lambda a: (importance(a), a.id), reverse=True)[:limit]
-    out = []
-    for a in ranked:
-        day = article_day(a)
-        when = f" <i>({format_date_vi(day)})</i>" if day else ""
-        summary = one_line(a.summary) if a.summary else ""
-        text = f"• {_link(a)}{when}"
-        if summary:
-            text += f"\n{html.escape(summary)}"
-        out.append(text)
-    return out
 
 
 def compose(
     week: IsoWeek,
     articles: Iterable[StoredArticle],
     provinces: Collection[str] = (),
+    *,
+    deep_link_bot: str | None = None,
 ) -> Digest:
-    """The digest of ``week`` for a subscriber following ``provinces`` (empty: all)."""
+    """The digest of ``week`` for a subscriber following ``provinces`` (empty: all).
+    ``deep_link_bot``: the bot's username, for a channel (summaries as ``t.me`` links)."""
     chosen = [a for a in articles if in_week(a, week) and _followed(a, provinces)]
     meetings = [a for a in chosen if a.meeting_kind]
-    places = {p.current for a in meetings for p in a.provinces}
-    if provinces:
-        places &= set(provinces)
+    places = {u for a in chosen for u in units_of(a, provinces)}
     head = f"<b>📰 {html.escape(header(week))}</b>"
     scope = ""
     if provinces:
-        scope = "\nTheo dõi: " + html.escape(", ".join(sorted(provinces)))
+        scope = "\nTheo dõi: " + html.escape(", ".join(sorted(provinces, key=sort_key)))
     if not chosen:
         where = " ở các tỉnh, thành phố bạn theo dõi" if provinces else ""
         note = (
@@ -208,21 +236,28 @@ def compose(
         )
         return Digest(week, (note,), 0, 0)
 
-    counts = f"Tuần này có {len(chosen)} bài viết"
+    counts = f"Tuần này có {format_number(len(chosen))} bài"
     if meetings:
-        counts += f", trong đó {len(meetings)} hội nghị"
-        if places:
-            counts += f" tại {len(places)} tỉnh, thành phố"
+        counts += f" (trong đó {format_number(len(meetings))} hội nghị, sự kiện)"
+    if places:
+        counts += f" về {format_number(len(places))} tỉnh, thành phố"
     counts += "."
-    blocks: list[str] = [f"{head}{scope}\n{counts}"]
-    meeting_part = meeting_blocks(meetings, provinces)
-    if meeting_part:
-        meeting_part[0] = "<b>🏛 Hội nghị trong tuần</b>\n\n" + meeting_part[0]
-        blocks.extend(meeting_part)
-    tops = top_blocks(chosen)
-    if tops:
-        tops[0] = "<b>⭐ Tin nổi bật</b>\n\n" + tops[0]
-        blocks.extend(tops)
+    how = (
+        "Bấm «tóm tắt» cuối mỗi dòng để đọc tóm tắt bài."
+        if deep_link_bot
+        else "Bấm lệnh tomtat cuối mỗi dòng để đọc tóm tắt bài."
+    )
+    # A short week: every article with its summary line. A long one: the most important
+    # few starred, with theirs.
+    ranked = sorted(chosen, key=lambda a: (importance(a), a.id), reverse=True)
+    summarised = {a.id for a in ranked[:TOP_ARTICLES]}
+    starred = summarised if len(chosen) > TOP_ARTICLES else set()
+    if starred:
+        how += " ⭐: tin nổi bật."
+    blocks: list[str] = [f"{head}{scope}\n{counts}\n<i>{how}</i>"]
+    blocks += province_blocks(
+        chosen, provinces, starred=starred, summarised=summarised, deep_link_bot=deep_link_bot
+    )
     return Digest(week, tuple(pack(blocks)), len(chosen), len(meetings))
 
 

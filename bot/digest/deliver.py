@@ -120,6 +120,7 @@ class Job:
     week: str
     parts: tuple[str, ...]
     is_group: bool = False
+    thread_id: int | None = None  # a forum group's topic (where /dangky was sent)
 
 
 @dataclass
@@ -196,14 +197,29 @@ class _RecordFailed(Exception):
     """The delivery log could not be written; the run is stopping."""
 
 
-async def send_part(bot: ExtBot[Any], chat_id: int, text: str, ticket: DigestSend) -> None:
-    await bot.send_message(
-        chat_id=chat_id,
-        text=text,
-        parse_mode=ParseMode.HTML,
-        link_preview_options=LinkPreviewOptions(is_disabled=True),
-        rate_limit_args=ticket,
-    )
+# What Telegram answers when a forum topic was deleted or closed since /dangky.
+_TOPIC_GONE = ("thread not found", "topic_closed", "topic_deleted", "topic_id_invalid")
+
+
+async def send_part(
+    bot: ExtBot[Any], chat_id: int, text: str, ticket: DigestSend, thread_id: int | None = None
+) -> None:
+    """One part, in the subscriber's forum topic if it has one. A topic that is gone (its
+    400 answer means nothing was delivered) gets the part in the group itself instead."""
+    try:
+        await bot.send_message(
+            chat_id=chat_id,
+            text=text,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            message_thread_id=thread_id,
+            rate_limit_args=ticket,
+        )
+    except BadRequest as exc:
+        if thread_id is None or not any(s in exc.message.lower() for s in _TOPIC_GONE):
+            raise
+        log.info("chat %s: topic %s is gone (%s); sent to the group", chat_id, thread_id, exc)
+        await send_part(bot, chat_id, text, ticket)
 
 
 class FanOut:
@@ -360,7 +376,8 @@ class FanOut:
             if self.stop.is_set():
                 raise _Stopped
             try:
-                await send_part(self.bot, job.chat_id, text, self._ticket(job, index, resend))
+                ticket = self._ticket(job, index, resend)
+                await send_part(self.bot, job.chat_id, text, ticket, job.thread_id)
                 return "resent" if resend else "ok"
             except RetryAfter as exc:
                 await self._mark(job, IN_FLIGHT if resend else SENDING, index)
@@ -386,7 +403,7 @@ class FanOut:
                     partial(subscriptions.migrate_chat, self.db, old_id, new_id, self.clock()),
                     after_send=False,
                 )
-                job.chat_id, job.is_group = new_id, True
+                job.chat_id, job.is_group, job.thread_id = new_id, True, None
                 self.report.migrated += 1
                 moved = await self._record(
                     partial(deliveries.begin, self.db, new_id, job.week, self.clock()),

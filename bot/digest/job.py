@@ -38,19 +38,31 @@ async def digest_for(services: Services, week: IsoWeek, provinces: Collection[st
     return compose(week, found, provinces)
 
 
-async def _jobs_for(services: Services, week: IsoWeek, subs: Iterable[Subscription]) -> list[Job]:
+async def _jobs_for(
+    services: Services, week: IsoWeek, subs: Iterable[Subscription], bot_username: str | None
+) -> list[Job]:
     start, end = week_days(week)
     found = await articles.in_period(services.db, start, end)
-    cache: dict[tuple[str, ...], Digest] = {}  # one composition per province filter
+    # One composition per province filter and link style: in a channel nobody can send
+    # /tomtat_12, so its summaries are t.me links that open the private chat.
+    cache: dict[tuple[tuple[str, ...], str | None], Digest] = {}
     jobs = []
     for s in subs:
-        key = tuple(sorted(s.provinces))
+        deep = bot_username if s.chat_type == "channel" and bot_username else None
+        key = (tuple(sorted(s.provinces)), deep)
         if key not in cache:
-            cache[key] = compose(week, found, key)
-        jobs.append(
-            Job(s.chat_id, str(week), cache[key].parts, s.chat_type in ("group", "supergroup"))
-        )
+            cache[key] = compose(week, found, key[0], deep_link_bot=deep)
+        is_group = s.chat_type in ("group", "supergroup")
+        jobs.append(Job(s.chat_id, str(week), cache[key].parts, is_group, s.thread_id))
     return jobs
+
+
+def _username(bot: ExtBot[Any]) -> str | None:
+    """The bot's @username once it has asked Telegram (getMe); None before."""
+    try:
+        return bot.username or None
+    except RuntimeError:  # not initialized: no deep links, /tomtat_12 still works
+        return None
 
 
 async def send_week(
@@ -71,7 +83,7 @@ async def send_week(
     pending = [s for s in subs if (s.chat_id, str(week)) not in done]
     report = Report(already=len(subs) - len(pending))
     if pending:
-        jobs = await _jobs_for(services, week, pending)
+        jobs = await _jobs_for(services, week, pending, _username(bot))
         run = FanOut(bot, services.db, services.clock, limits=limits, stop=stop)
         report.merge(await run.run(jobs))
     return report
@@ -99,7 +111,7 @@ async def run_due(
         by_week.setdefault(d.week, []).append(by_chat[d.chat_id])
     for week, week_subs in sorted(by_week.items()):
         log.info("digest %s due for %d chats", week, len(week_subs))
-        jobs = await _jobs_for(services, week, week_subs)
+        jobs = await _jobs_for(services, week, week_subs, _username(bot))
         run = FanOut(bot, services.db, services.clock, limits=limits, stop=stop)
         report.merge(await run.run(jobs))
         if stop is not None and stop.is_set():

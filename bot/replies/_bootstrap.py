@@ -1,9 +1,12 @@
 """Start-up on a database: load the bundled ``content/`` when the archive is empty, and bring
 the archive's relevance scores up to the classifier's version.
 
-Shared by ``danvan-bot run`` and ``danvan-bot chat``. The files go through the article core
-on a worker thread, and are saved through the process's one writer; the re-scoring is
-``bot.store.relevance.rescore_stale``.
+Every command that reads the archive (``run``, ``chat``, ``search``, ``stats``, ``digest``)
+opens it through :func:`open_archive`, so a fresh database looks the same whatever the
+first command is. ``import`` and ``fetch`` write their own articles and load nothing else.
+The files go through the article core on a worker thread, and are saved through the
+process's one writer. The re-scoring (``bot.store.relevance.rescore_stale``) is started by
+``danvan-bot run`` and ``danvan-bot chat``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from bot.store.articles import count
 from bot.store.relevance import RescoreReport, rescore_stale
 
 if TYPE_CHECKING:
+    from bot.config import Settings
     from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -36,6 +40,20 @@ async def import_bundled_if_empty(services: Services) -> None:
         log.warning("bundled article %s skipped: %s", path, reason)
     results = await services.writer.save_many(articles, services.clock())
     log.info("imported %d bundled articles from %s", len(results), folder)
+
+
+async def open_archive(settings: Settings) -> Services:
+    """The services on the configured database, the bundled articles loaded if it is
+    empty; nothing is left open on a failure."""
+    from bot.services import Services
+
+    services = await Services.open(settings)
+    try:
+        await import_bundled_if_empty(services)
+    except BaseException:
+        await services.close()
+        raise
+    return services
 
 
 def start_rescore(services: Services) -> asyncio.Task[RescoreReport]:

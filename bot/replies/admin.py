@@ -30,6 +30,7 @@ from bot.store.db import run
 from bot.store.sources import SourceCounts, SourceRow
 from bot.text.dates import format_date_short_vi
 from bot.text.normalize import fold
+from bot.text.numbers import format_number as num
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -151,12 +152,13 @@ def render_sources(
             + (" · thêm từ chat" if row.origin == "chat" else ""),
             f"<code>{esc(truncate(row.url, 200))}</code>",
             f"Lấy được gần nhất: {_when(row.last_success_at, now)}; "
-            f"tổng số tin: {row.entries_total}",
+            f"tổng số tin: {num(row.entries_total)}",
         ]
         if counts is not None:
             c = counts.get(row.name, SourceCounts())
             lines.append(
-                f"Tin dân vận hiển thị: {c.kept}; lọc bỏ: {c.filtered} · {TOPIC_VI[row.topic]}"
+                f"Tin dân vận hiển thị: {num(c.kept)}; lọc bỏ: {num(c.filtered)}"
+                f" · {TOPIC_VI[row.topic]}"
             )
         if row.failures and row.last_error:
             lines.append(f"Lỗi: {esc(truncate(row.last_error, 200))}")
@@ -210,11 +212,11 @@ def render_stats(s: AdminStats, now: datetime) -> list[str]:
     t = s.totals
     out = [
         "<b>Thống kê danvan-bot</b>",
-        f"Bài trong kho: <b>{t.articles}</b> (thêm trong 7 ngày qua: {t.articles_last_7_days})",
+        f"Bài trong kho: <b>{num(t.articles)}</b> (7 ngày qua: {num(t.articles_last_7_days)})",
     ]
     table = [f"{'Tuần':<10} {'Mới lưu':>8} {'Diễn ra':>8}"]
     for (monday, added), (_, dated) in zip(s.added, s.dated, strict=True):
-        table.append(f"{format_date_short_vi(monday):<10} {added:>8} {dated:>8}")
+        table.append(f"{format_date_short_vi(monday):<10} {num(added):>8} {num(dated):>8}")
     out.append(
         "<b>Bài theo tuần</b> (tuần bắt đầu thứ Hai)\n"
         + "<pre>"
@@ -228,10 +230,10 @@ def render_stats(s: AdminStats, now: datetime) -> list[str]:
         lines = ["<b>Bài theo nguồn</b> (hiển thị: tin dân vận; lọc bỏ: chủ đề khác)"]
         for name, n in s.per_source:
             c = s.source_counts.get(name, SourceCounts())
-            kept = f" (hiển thị {c.kept}, lọc bỏ {c.filtered})" if n else ""
-            lines.append(f"• {esc(truncate(name, MAX_NAME))}: {n}{kept}")
+            kept = f" (hiển thị {num(c.kept)}, lọc bỏ {num(c.filtered)})" if n else ""
+            lines.append(f"• {esc(truncate(name, MAX_NAME))}: {num(n)}{kept}")
         if s.other_articles:
-            lines.append(f"• Nhập từ tệp hoặc nguồn đã xóa: {s.other_articles}")
+            lines.append(f"• Nhập từ tệp hoặc nguồn đã xóa: {num(s.other_articles)}")
         out.append("\n".join(lines))
 
     src = t.sources
@@ -244,7 +246,7 @@ def render_stats(s: AdminStats, now: datetime) -> list[str]:
             else ""
         )
     )
-    subs = ", ".join(f"{n} {_SUBSCRIBER_VI.get(k, k)}" for k, n in t.subscribers.items())
+    subs = ", ".join(f"{num(n)} {_SUBSCRIBER_VI.get(k, k)}" for k, n in t.subscribers.items())
     out.append(f"<b>Người đăng ký bản tin</b>: {subs}")
 
     if t.deliveries:

@@ -1,7 +1,14 @@
-"""/start and /help, and the menu buttons that run a command without typing it."""
+"""/start and /help, and the menu buttons that run a command without typing it.
+
+``/start`` understands deep-link payloads (``https://t.me/<bot>?start=a12`` opens the chat
+with ``/start a12``): ``a12`` shows article 12's summary. The digest of a channel and the
+articles shared inline link there, since nobody can send a command in a channel or in a
+chat the bot is not in.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from bot.replies.model import Button, ChatContext, Reply
@@ -30,12 +37,39 @@ WELCOME = (
 )
 
 
+# What Telegram shows about the bot (set at start-up: setMyDescription and friends):
+# the description on the empty chat before /start (at most 512 characters), the short one
+# on the bot's profile and in shared links (at most 120).
+BOT_DESCRIPTION = (
+    "Bot tin dân vận: lưu trữ và tìm tin về công tác dân vận (hội nghị, chương trình phối "
+    "hợp, phong trào “Dân vận khéo”…), gõ có dấu hay không dấu đều được; tóm tắt từng bài, "
+    "hội nghị theo tỉnh, thành phố, và bản tin tổng hợp hằng tuần cho cá nhân, nhóm và kênh. "
+    "Bấm «Bắt đầu» để xem tin mới nhất."
+)
+BOT_SHORT_DESCRIPTION = "Tin công tác dân vận: tìm bài, tóm tắt, hội nghị theo tỉnh, bản tin tuần."
+
+_ARTICLE_PAYLOAD = re.compile(r"^a(\d{1,12})$")
+
+
+def article_link(bot_username: str, article_id: int) -> str | None:
+    """The deep link that opens article ``article_id``'s summary, when the username is
+    known."""
+    return f"https://t.me/{bot_username}?start=a{article_id}" if bot_username else None
+
+
 def menu_buttons() -> tuple[tuple[Button, ...], ...]:
     return tuple(tuple(Button(text, f"c:{cmd}") for text, cmd in row) for row in MENU)
 
 
 @command("start", "batdau", description="Bắt đầu, giới thiệu bot")
 async def start(args: str, ctx: ChatContext, services: Services) -> Reply:
+    payload = _ARTICLE_PAYLOAD.match(args.strip())
+    if payload:
+        from bot.replies.dispatch import find_command, run_command
+
+        summary = find_command("tomtat")
+        if summary is not None:
+            return await run_command(summary, payload.group(1), ctx, services)
     name = f", {esc(ctx.user_name)}" if ctx.user_name and not ctx.is_group else ""
     return Reply.text(WELCOME.format(name=name), buttons=menu_buttons())
 
@@ -49,13 +83,21 @@ async def help_(args: str, ctx: ChatContext, services: Services) -> Reply:
         aliases = "".join(f", /{a}" for a in cmd.aliases)
         lines.append(f"/{cmd.name}{aliases} — {esc(cmd.description)}")
     lines.append("")
-    lines.append(
-        "<b>Ví dụ</b>\n"
-        "/moinhat 10 — 10 tin mới nhất\n"
-        "/tim dan van kheo — tìm bài, không cần gõ dấu\n"
-        "/hoinghi Bắc Kạn — hội nghị ở một tỉnh (tên cũ hay mới đều được)\n"
-        "/tomtat 12 — tóm tắt bài #12; hoặc trả lời một tin của bot bằng /tomtat"
-    )
+    examples = [
+        "<b>Ví dụ</b>",
+        "/moinhat 10 — 10 tin mới nhất",
+        "/tim dan van kheo — tìm bài, không cần gõ dấu",
+        "/hoinghi Bắc Kạn — hội nghị ở một tỉnh (tên cũ hay mới đều được)",
+        "/tomtat_12 — tóm tắt bài #12 (bấm lệnh dưới mỗi bài); hoặc trả lời một tin của bot "
+        "bằng /tomtat",
+        "/dangky @ten_kenh — bản tin tuần cho một kênh bạn quản trị (nhắn riêng cho bot)",
+    ]
+    if ctx.inline_mode and ctx.bot_username:
+        examples.append(
+            f"@{esc(ctx.bot_username)} từ khóa — gõ trong bất kỳ cuộc trò chuyện nào để tìm "
+            "và chia sẻ một bài"
+        )
+    lines.append("\n".join(examples))
     if ctx.is_group:
         lines.append(
             "\nTrong nhóm, gõ lệnh kèm tên bot nếu cần, ví dụ "

@@ -6,9 +6,8 @@ Handlers are thin: read the store, then build the text with the pure functions b
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.articles.model import StoredArticle
@@ -16,15 +15,16 @@ from bot.replies.model import Button, ChatContext, Reply
 from bot.replies.registry import callback, command
 from bot.replies.render import esc, truncate
 from bot.replies.views import (
-    MEETING_KINDS_VI,
     article_block,
     article_detail,
     article_ids_in,
+    current_units,
     unit_label,
 )
+from bot.replies.week import EMPTY_ARCHIVE, NO_RELEVANT, week_reply
 from bot.store import articles as store
-from bot.text.dates import VN_TZ, format_date_short_vi
-from bot.text.provinces import Gazetteer
+from bot.text.collation import sort_key
+from bot.text.numbers import format_number
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -33,17 +33,7 @@ LATEST_DEFAULT = 5
 LATEST_MAX = 20
 MEETINGS_PAGE = 5
 MAX_PAGE = 9999
-WEEK_LIST_MAX = 10
-MERGER_DATE = "1/7/2025"
 
-EMPTY_ARCHIVE = (
-    "Kho tin hiện chưa có bài nào. Quản trị viên có thể nạp bài bằng "
-    "<code>danvan-bot import</code> hoặc <code>danvan-bot fetch</code>."
-)
-NO_RELEVANT = (
-    "Kho tin chưa có bài nào về công tác dân vận: các bài đã lấy về từ những nguồn tổng hợp "
-    "đều thuộc chủ đề khác nên không được hiển thị. Quản trị viên xem danh sách bằng /nguon."
-)
 BAD_COUNT = (
     f"Số bài cần là một số nguyên dương, ví dụ <code>/moinhat 10</code> (tối đa {LATEST_MAX})."
 )
@@ -52,18 +42,33 @@ BAD_COUNT = (
 # --- pure builders -----------------------------------------------------------------------
 
 
-def parse_count(args: str, default: int, maximum: int) -> tuple[int | None, bool]:
-    """(n, clamped) from "/moinhat n"; n is None when the argument is not a positive number."""
+def parse_count(args: str, default: int, maximum: int) -> tuple[int | None, int | None]:
+    """(n, asked) from "/moinhat n": ``asked`` is the number typed when it was over
+    ``maximum`` (n is then the maximum), else None; n is None when the argument is not a
+    positive number."""
     text = args.strip()
     if not text:
-        return default, False
+        return default, None
     token = text.split()[0]
     if not token.isascii() or not token.isdigit():
-        return None, False
+        return None, None
     n = int(token[:6])
     if n < 1:
-        return None, False
-    return (maximum, True) if n > maximum else (n, False)
+        return None, None
+    return (maximum, n) if n > maximum else (n, None)
+
+
+def latest_header(n: int, shown: int, asked: int | None, explicit: bool) -> str:
+    """What /moinhat lists, said truly: the number shown, why it is fewer than asked."""
+    header = f"<b>{shown} tin mới nhất</b>" if shown > 1 else "<b>Tin mới nhất</b>"
+    if explicit and shown < n:
+        header += f"\n<i>Kho hiện chỉ có {format_number(shown)} bài dân vận.</i>"
+    elif asked is not None:
+        header += (
+            f"\n<i>Bạn hỏi {format_number(asked)} bài; mỗi lần mình gửi tối đa {n} bài, "
+            "bấm «Sau ▶» để xem tiếp.</i>"
+        )
+    return header
 
 
 def nav_row(prefix: str, key: str, page: int, has_next: bool) -> tuple[Button, ...]:
@@ -83,77 +88,19 @@ def article_list(header: str, items: Sequence[StoredArticle], footer: str = "") 
     return "\n\n".join(blocks)
 
 
-def week_bounds(today: date) -> tuple[date, date]:
-    """Monday and Sunday of the week that contains ``today``."""
-    start = today - timedelta(days=today.weekday())
-    return start, start + timedelta(days=6)
-
-
-def week_summary(
-    items: Sequence[StoredArticle],
-    start: date,
-    end: date,
-    limit: int = WEEK_LIST_MAX,
-    *,
-    empty_week: tuple[date, date] | None = None,
-) -> str:
-    """A week of the archive in short: how many, where, what kind, then the newest items.
-    With ``empty_week``, ``items`` are last week's because this week has none yet."""
-    span = f"{format_date_short_vi(start)} – {format_date_short_vi(end)}"
-    if empty_week is None:
-        header = f"<b>Tóm tắt tuần này</b> ({span})"
-    else:
-        this = f"{format_date_short_vi(empty_week[0])} – {format_date_short_vi(empty_week[1])}"
-        header = f"<b>Tóm tắt tuần này</b> ({this}): chưa có bài mới."
-        if items:
-            header += f"\nDưới đây là <b>tuần trước</b> ({span})."
-    if not items:
-        return (
-            f"{header}\n\nChưa có bài mới trong kho. Xem các bài gần nhất bằng /moinhat, "
-            "hoặc tóm tắt một bài bằng <code>/tomtat số_bài</code>."
-        )
-    meetings = [a for a in items if a.meeting_kind]
-    provinces = Counter(
-        p.current for a in items for p in {q.current: q for q in a.provinces}.values()
-    )
-    kinds = Counter(a.meeting_kind for a in meetings if a.meeting_kind)
-    lines = [header, ""]
-    lines.append(f"• {len(items)} bài, trong đó {len(meetings)} bài về hội nghị, sự kiện.")
-    if provinces:
-        top = ", ".join(f"{esc(name)} ({n})" for name, n in provinces.most_common(5))
-        lines.append(f"• Nhiều tin nhất: {top}.")
-    if kinds:
-        top_kinds = ", ".join(
-            f"{esc(MEETING_KINDS_VI.get(k, k).lower())} ({n})" for k, n in kinds.most_common(4)
-        )
-        lines.append(f"• Loại hội nghị: {top_kinds}.")
-    newest = sorted(items, key=lambda a: (a.event_date or "", a.id), reverse=True)[:limit]
-    more = len(items) - len(newest)
-    footer = f"… và {more} bài khác." if more > 0 else ""
-    footer += ("\n" if footer else "") + "Xem đầy đủ một bài: <code>/tomtat số_bài</code>."
-    return article_list("\n".join(lines), newest, footer)
-
-
-def current_units(gazetteer: Gazetteer) -> list[str]:
-    """The 34 current units in a fixed order, so a button can carry an index, not a name."""
-    return sorted(gazetteer.current)
-
-
 # --- /moinhat ------------------------------------------------------------------------------
 
 
 @command("moinhat", "latest", description="Tin mới nhất, ví dụ /moinhat 10")
 async def latest(args: str, ctx: ChatContext, services: Services) -> Reply:
-    n, clamped = parse_count(args, LATEST_DEFAULT, LATEST_MAX)
+    n, asked = parse_count(args, LATEST_DEFAULT, LATEST_MAX)
     if n is None:
         return Reply.text(BAD_COUNT)
     items = await store.latest(services.db, limit=n + 1)
     if not items:
         return Reply.text(NO_RELEVANT if await store.count(services.db) else EMPTY_ARCHIVE)
     has_next = len(items) > n
-    header = f"<b>{n} tin mới nhất</b>" if n > 1 else "<b>Tin mới nhất</b>"
-    if clamped:
-        header += f"\n<i>Mỗi lần xem tối đa {LATEST_MAX} bài.</i>"
+    header = latest_header(n, min(n, len(items)), asked, explicit=bool(args.strip()))
     buttons = nav_row("l", str(n), 0, has_next)
     return Reply.text(article_list(header, items[:n]), buttons=(buttons,) if buttons else ())
 
@@ -167,7 +114,9 @@ async def latest_page(data: str, ctx: ChatContext, services: Services) -> Reply:
     items = await store.latest(services.db, limit=n + 1, offset=page * n)
     if not items:
         return _stale("Không còn bài nào ở trang này. Gõ /moinhat để xem tin mới nhất.")
-    header = f"<b>Tin mới nhất</b> · trang {page + 1}"
+    first = page * n + 1
+    last = page * n + min(n, len(items))
+    header = f"<b>Tin mới nhất</b> · trang {page + 1} (bài {first}–{last})"
     buttons = nav_row("l", str(n), page, len(items) > n)
     reply = Reply.text(article_list(header, items[:n]), buttons=(buttons,) if buttons else ())
     return _as_edit(reply)
@@ -195,15 +144,7 @@ async def summary(args: str, ctx: ChatContext, services: Services) -> Reply:
             "Tin nhắn này có nhiều bài. Bạn muốn xem tóm tắt bài nào?",
             buttons=tuple(r for r in rows if r),
         )
-    today = services.clock().astimezone(VN_TZ).date()
-    start, end = week_bounds(today)
-    items = await store.in_period(services.db, start, end)
-    if items:
-        return Reply.text(week_summary(items, start, end))
-    # Early in a week there is often nothing yet: last week is what people want then.
-    last_start, last_end = start - timedelta(days=7), start - timedelta(days=1)
-    items = await store.in_period(services.db, last_start, last_end)
-    return Reply.text(week_summary(items, last_start, last_end, empty_week=(start, end)))
+    return await week_reply(services)
 
 
 @callback("t")
@@ -235,7 +176,7 @@ async def provinces(args: str, ctx: ChatContext, services: Services) -> Reply:
             "Chưa có bài nào gắn với tỉnh, thành phố cụ thể. Xem tin mới bằng /moinhat."
         )
     lines = ["<b>Số bài theo tỉnh, thành phố</b> (theo đơn vị hành chính từ 1/7/2025)", ""]
-    lines += [f"{esc(name)}: {n} bài" for name, n in counts]
+    lines += [f"{esc(name)}: {format_number(n)} bài" for name, n in by_count_then_name(counts)]
     lines += ["", "Xem hội nghị của một tỉnh: <code>/hoinghi tên tỉnh</code>."]
     return Reply.text("\n".join(lines))
 
@@ -259,9 +200,10 @@ async def meetings(args: str, ctx: ChatContext, services: Services) -> Reply:
     current = resolution.unit.current
     note = ""
     if resolution.renamed:
+        since = f" từ {_day_month_year(resolution.joined)}" if resolution.joined else ""
         note = (
-            f"{esc(resolution.typed_name)} thuộc {esc(unit_label(current))} "
-            f"từ {MERGER_DATE}, nên danh sách dưới đây gồm cả {esc(unit_label(current))}."
+            f"{esc(resolution.typed_name)} thuộc {esc(unit_label(current))}{since}, "
+            f"nên danh sách dưới đây gồm cả {esc(unit_label(current))}."
         )
     units = current_units(services.gazetteer)
     return await _meetings_page(services, units.index(current), 0, note, edit=False)
@@ -297,7 +239,7 @@ async def _meetings_page(
     if not items:
         return _stale(f"Không còn bài nào ở trang này. Gõ /hoinghi {esc(current)} để xem lại.")
     pages = (total + MEETINGS_PAGE - 1) // MEETINGS_PAGE
-    head.append(f"{total} bài, mới nhất trước · trang {page + 1}/{pages}")
+    head.append(f"{format_number(total)} bài, mới nhất trước · trang {page + 1}/{pages}")
     buttons = nav_row("h", str(unit_index), page, (page + 1) * MEETINGS_PAGE < total)
     reply = Reply.text(article_list("\n".join(head), items), buttons=(buttons,) if buttons else ())
     return _as_edit(reply) if edit else reply
@@ -307,7 +249,12 @@ async def _province_keyboard(services: Services) -> Reply:
     counts = await store.province_counts(services.db, meetings_only=True)
     units = current_units(services.gazetteer)
     index = {name: i for i, name in enumerate(units)}
-    buttons = [Button(f"{name} ({n})", f"h:{index[name]}:0") for name, n in counts if name in index]
+    # The picker in Vietnamese alphabetical order: a name is found faster than a count.
+    buttons = [
+        Button(f"{name} ({format_number(n)})", f"h:{index[name]}:0")
+        for name, n in sorted(counts, key=lambda c: sort_key(c[0]))
+        if name in index
+    ]
     if not buttons:
         return Reply.text(
             "Chưa có bài nào về hội nghị gắn với một tỉnh. Xem tin mới bằng /moinhat."
@@ -321,6 +268,17 @@ async def _province_keyboard(services: Services) -> Reply:
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+
+def by_count_then_name(counts: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Largest first; equal counts in Vietnamese alphabetical order."""
+    return sorted(counts, key=lambda c: (-c[1], sort_key(c[0])))
+
+
+def _day_month_year(iso: str) -> str:
+    """``2008-08-01`` -> ``1/8/2008``, as Vietnamese dates are written."""
+    d = date.fromisoformat(iso)
+    return f"{d.day}/{d.month}/{d.year}"
 
 
 def _two_ints(data: str) -> tuple[int, int] | None:

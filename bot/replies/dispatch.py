@@ -31,6 +31,9 @@ MAX_CALLBACK_BYTES = 64
 # Telegram's own commands are [a-z0-9_]; people also type "/Tìm" or "/hộinghị", so any
 # letters are accepted and folded (case, diacritics, đ -> d) before the lookup.
 _COMMAND_RE = re.compile(r"^/(\w{1,32})(?:@(\w{1,64}))?(?=\s|$)")
+# "/tomtat_12": a command and its number in one word, so that Telegram makes all of it one
+# tappable link (it stops a command at the first space).
+_JOINED_ARG_RE = re.compile(r"^([a-z]+)_(\d{1,12})$")
 
 APOLOGY = "Xin lỗi, mình gặp trục trặc khi xử lý yêu cầu này. Bạn vui lòng thử lại sau ít phút nhé."
 UNKNOWN_COMMAND = "Mình chưa hiểu lệnh <b>/{name}</b>. Gõ /huongdan để xem các lệnh có thể dùng."
@@ -41,7 +44,7 @@ PLAIN_TEXT_HINT = (
 )
 
 # Modules that only hold shared helpers register nothing; skipping them is harmless.
-_NOT_HANDLER_MODULES = {"dispatch", "model", "registry", "render", "views"}
+_NOT_HANDLER_MODULES = {"dispatch", "model", "registry", "render", "views", "week"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,9 @@ def parse_command(text: str, bot_username: str = "") -> ParsedCommand | None:
         return None
     name, target = fold(m.group(1)), m.group(2)
     args = stripped[m.end() :].strip()
+    joined = _JOINED_ARG_RE.match(name)
+    if joined and name not in COMMANDS and joined.group(1) in COMMANDS:
+        name, args = joined.group(1), f"{joined.group(2)} {args}".strip()
     if target is not None:
         ours = bool(bot_username) and target.lower() == bot_username.lower().lstrip("@")
         return ParsedCommand(name, args, addressed_to_other_bot=not ours, addressed_to_us=ours)

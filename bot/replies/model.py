@@ -30,6 +30,20 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Target:
+    """A channel the sender manages from their private chat with the bot (``/dangky @kenh``),
+    as the front end checked it with Telegram. The reply layer never talks to Telegram: it
+    reads ``problem`` and words it."""
+
+    ref: str  # as typed: "@kenh_dan_van" or "-1001234567890"
+    chat_id: int | None = None
+    title: str | None = None
+    # None: the sender administers the channel and the bot may post there. Otherwise one of
+    # not_found | not_channel | not_admin | bot_not_admin | unavailable (no Telegram here).
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class ChatContext:
     """Who is asking, and where."""
 
@@ -42,9 +56,16 @@ class ChatContext:
     is_chat_admin: bool = True  # admin of this group (always true in private chats)
     reply_to_text: str | None = None  # text of the message this one replies to
     bot_username: str = ""
-    # False in the terminal chat: nothing can be delivered there, so no subscriptions.
+    # False in the terminal chat: nothing is sent there; its digest is printed when it opens.
     receives_messages: bool = True
+    thread_id: int | None = None  # the forum topic the message was sent in
+    target: Target | None = None  # a channel named in /dangky @kenh, checked by the front end
+    inline_mode: bool = False  # "@bot từ khóa" works (enabled with @BotFather's /setinline)
 
     @property
     def is_group(self) -> bool:
         return self.chat_type in ("group", "supergroup")
+
+    @property
+    def is_channel(self) -> bool:
+        return self.chat_type == "channel"

@@ -10,6 +10,8 @@ import html
 import re
 from urllib.parse import urlsplit
 
+from bot.text.normalize import strip_controls
+
 MAX_MESSAGE = 4096
 EMPTY_FALLBACK = "…"
 
@@ -19,8 +21,9 @@ _TAG_NAME_RE = re.compile(r"^<\s*(/?)\s*([a-zA-Z0-9-]+)")
 
 
 def esc(text: object) -> str:
-    """Escape any outside string for Telegram HTML (quotes too, so it is safe in href)."""
-    return html.escape(str(text), quote=True)
+    """Escape any outside string for Telegram HTML (quotes too, so it is safe in href), and
+    drop control and invisible characters a stored text may still carry (the last guard)."""
+    return html.escape(strip_controls(str(text)), quote=True)
 
 
 def safe_url(url: str | None) -> str | None:

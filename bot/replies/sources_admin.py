@@ -24,6 +24,7 @@ from bot.sources.catalogue import (
 from bot.sources.discovery import Discovery, discover
 from bot.sources.http import Fetcher
 from bot.store import sources as source_store
+from bot.text.collation import sort_key
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -124,7 +125,11 @@ async def goiy(args: str, services: Services) -> Reply:
         )
     chosen = suggest(entries, province)
     for category, label in CATEGORIES.items():
-        items = [e for e in chosen if e.category == category]
+        # Provinces in Vietnamese alphabetical order, then the source names.
+        items = sorted(
+            (e for e in chosen if e.category == category),
+            key=lambda e: (sort_key(e.province or ""), sort_key(e.name)),
+        )
         if not items:
             continue
         lines = [f"<b>{esc(label)}</b>"]

@@ -1,14 +1,21 @@
-"""/dangky, /huy and /caidat: the weekly digest subscription, and its settings buttons.
+"""/dangky, /huy and /caidat: the weekly digest subscription; its buttons are in
+``bot.replies.subscribe_buttons``.
 
-Callback data (prefix ``cfg``): ``cfg:m`` settings, ``cfg:d`` / ``cfg:d:N`` weekday,
-``cfg:h`` / ``cfg:h:HH`` hour, ``cfg:p:PAGE`` provinces, ``cfg:t:I:PAGE`` toggle a
-province, ``cfg:a:PAGE`` all provinces, ``cfg:s`` / ``cfg:r`` pause / resume, ``cfg:n``
-subscribe with defaults, ``cfg:x`` unsubscribe.
+What can subscribe (:class:`Where`):
+
+- a private chat, a group (its admins only), a forum group's topic (the digest goes to the
+  topic where /dangky was sent);
+- a **channel**, from the private chat of one of its admins: ``/dangky @kenh [thứ] [giờ]
+  [tỉnh]``, ``/caidat @kenh``, ``/huy @kenh`` (or the channel's numeric id). The bot must be
+  an admin of the channel with the right to post; the front end checks both with Telegram
+  (getChatMember) and hands the result over as ``ChatContext.target``. The bot never reads
+  what is posted in channels, so nothing appears there but the digest;
+- the terminal chat (``danvan-bot chat``): its digest is printed when the chat opens.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
 from dataclasses import dataclass
 from datetime import time
 from typing import TYPE_CHECKING
@@ -24,10 +31,10 @@ from bot.digest.schedule import (
     zone,
 )
 from bot.replies.model import Button, ChatContext, Reply
-from bot.replies.registry import callback, command
+from bot.replies.registry import command
 from bot.replies.render import esc
 from bot.store import deliveries, subscriptions
-from bot.store.subscriptions import Subscription
+from bot.store.subscriptions import TERMINAL, Subscription
 from bot.text.dates import format_datetime_vi
 from bot.text.normalize import fold
 from bot.text.provinces import Gazetteer
@@ -35,8 +42,11 @@ from bot.text.provinces import Gazetteer
 if TYPE_CHECKING:
     from bot.services import Services
 
-PROVINCES_PER_PAGE = 10
+# Commands that may name a channel (/dangky @kenh): the front end checks it first.
+CHANNEL_COMMANDS = frozenset({"dangky", "huy", "caidat"})
 _MAX_SPAN = 5  # words in the longest province name a user types ("Thành phố Hồ Chí Minh")
+# A channel named in /dangky: @username (5-32 characters) or its numeric id (-100...).
+_TARGET_RE = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,13})$")
 
 ADMIN_ONLY = (
     "Trong nhóm, chỉ quản trị viên mới đăng ký hoặc thay đổi bản tin của nhóm. "
@@ -45,8 +55,23 @@ ADMIN_ONLY = (
 USAGE = (
     "Cú pháp: <code>/dangky [thứ] [giờ] [tỉnh...]</code>\n"
     "Ví dụ: <code>/dangky</code> (mặc định), <code>/dangky thứ hai 7h</code>, "
-    "<code>/dangky cn 19h30 Bắc Kạn, Cao Bằng</code>, <code>/dangky tất cả</code> (mọi tỉnh)"
+    "<code>/dangky cn 19h30 Bắc Kạn, Cao Bằng</code>, <code>/dangky tất cả</code> (mọi tỉnh)\n"
+    "Cho một kênh bạn quản trị: <code>/dangky @ten_kenh</code> (nhắn riêng cho bot)."
 )
+BOT_RIGHTS = (
+    "Vào kênh → Quản trị viên → Thêm quản trị viên → chọn bot, bật quyền «Đăng bài» "
+    "(Post messages), rồi gửi lại lệnh."
+)
+TARGET_PROBLEMS = {
+    "not_found": "Mình không tìm thấy kênh {ref}. Kiểm tra tên kênh (dạng @ten_kenh); với "
+    "kênh riêng tư, hãy thêm bot làm quản trị viên của kênh trước. " + BOT_RIGHTS,
+    "not_channel": "{ref} không phải một kênh. Với một nhóm, hãy gõ /dangky ngay trong nhóm.",
+    "not_admin": "Chỉ quản trị viên của kênh {ref} mới đăng ký hoặc đổi bản tin cho kênh.",
+    "bot_not_admin": "Bot chưa là quản trị viên của kênh {ref} với quyền đăng bài, nên chưa "
+    "gửi bản tin vào đó được. " + BOT_RIGHTS,
+    "unavailable": "Đăng ký bản tin cho một kênh chỉ làm được trong Telegram: nhắn riêng cho "
+    "bot <code>/dangky @ten_kenh</code>.",
+}
 
 
 @dataclass(frozen=True)
@@ -104,11 +129,76 @@ def parse_request(text: str, gazetteer: Gazetteer) -> Request:
     return Request(weekday, at, tuple(provinces), tuple(renamed), tuple(unknown), all_provinces)
 
 
+def target_ref(args: str) -> tuple[str | None, str]:
+    """(channel reference, the other arguments) when ``args`` starts with ``@kenh`` or a
+    channel id; (None, args) otherwise. Pure: the front ends call it too."""
+    first, _, rest = args.strip().partition(" ")
+    if _TARGET_RE.match(first):
+        return first, rest.strip()
+    return None, args
+
+
+@dataclass(frozen=True)
+class Where:
+    """The chat whose subscription a command or a button changes."""
+
+    chat_id: int
+    chat_type: str  # private | group | supergroup | channel | terminal
+    title: str | None
+    thread_id: int | None = None  # forum topic the digest goes to
+    prefix: str = "cfg"  # callback-data prefix of its buttons: "cfg", or "k:<id>" (channel)
+
+    @property
+    def noun(self) -> str:
+        """The subject of a sentence about this subscription."""
+        if self.chat_type == "channel":
+            return f"Kênh «{esc(self.title or self.chat_id)}»"
+        if self.chat_type in ("group", "supergroup"):
+            return "Nhóm này"
+        if self.chat_type == TERMINAL:
+            return "Chat terminal này"
+        return "Bạn"
+
+    def data(self, action: str) -> str:
+        return f"{self.prefix}:{action}"
+
+
+def where_of(ctx: ChatContext) -> Where:
+    target = ctx.target
+    if target is not None and target.problem is None and target.chat_id is not None:
+        return Where(target.chat_id, "channel", target.title, None, f"k:{target.chat_id}")
+    if not ctx.receives_messages:
+        return Where(ctx.chat_id, TERMINAL, "terminal")
+    thread = ctx.thread_id if ctx.is_group else None
+    return Where(ctx.chat_id, ctx.chat_type, ctx.chat_title, thread)
+
+
+def refused(ctx: ChatContext, args: str, *, leaving: bool = False) -> tuple[Reply | None, str]:
+    """(a refusal, or None; the arguments without the channel reference). A channel named
+    here must have been checked by the front end; ``leaving`` (/huy) lets a channel go
+    even when the bot can no longer post there."""
+    ref, rest = target_ref(args)
+    if ref is not None:
+        target = ctx.target if ctx.target is not None and ctx.target.ref == ref else None
+        problem = "unavailable" if target is None else target.problem
+        if problem == "bot_not_admin" and leaving:
+            problem = None
+        if ctx.is_group and target is None:
+            return Reply.text("Hãy nhắn riêng cho bot để đăng ký bản tin cho một kênh."), rest
+        if problem is not None:
+            name = esc(f"«{target.title}»" if target and target.title else ref)
+            return Reply.text(TARGET_PROBLEMS[problem].format(ref=name)), rest
+        return None, rest
+    if ctx.is_group and not ctx.is_chat_admin:
+        return Reply.text(ADMIN_ONLY), args
+    return None, args
+
+
 def _default_weekday(services: Services) -> int:
     return parse_weekday(services.settings.digest.weekday) or 0
 
 
-def _settings_text(sub: Subscription, next_at: str) -> str:
+def settings_text(sub: Subscription, next_at: str) -> str:
     places = ", ".join(sub.provinces) if sub.provinces else "tất cả tỉnh, thành phố"
     state = "⏸ Đang tạm dừng" if sub.paused else "✅ Đang nhận bản tin"
     lines = [
@@ -117,12 +207,16 @@ def _settings_text(sub: Subscription, next_at: str) -> str:
         f"Ngày nhận: {WEEKDAY_NAMES_VI[sub.weekday]}, lúc {esc(sub.time)}",
         f"Tỉnh, thành phố: {esc(places)}",
     ]
+    if sub.thread_id is not None:
+        lines.append("Gửi vào: chủ đề (topic) nơi gõ /dangky")
+    if sub.chat_type == TERMINAL:
+        lines.append("Hiện ra: khi bạn mở <code>danvan-bot chat</code> sau giờ nhận")
     if not sub.paused:
         lines.append(f"Bản tin tiếp theo: {next_at}")
     return "\n".join(lines)
 
 
-async def _next_text(services: Services, sub: Subscription) -> str:
+async def next_text(services: Services, sub: Subscription) -> str:
     """When the next digest goes out, as the scheduler (``due_now``) will decide it."""
     now = services.clock()
     tz = zone(sub.timezone)
@@ -136,40 +230,56 @@ async def _next_text(services: Services, sub: Subscription) -> str:
     return esc(format_datetime_vi(when, tz))
 
 
-def _main_buttons(sub: Subscription) -> tuple[tuple[Button, ...], ...]:
-    pause = Button("▶️ Tiếp tục", "cfg:r") if sub.paused else Button("⏸ Tạm dừng", "cfg:s")
+def main_buttons(where: Where, sub: Subscription) -> tuple[tuple[Button, ...], ...]:
+    pause = (
+        Button("▶️ Tiếp tục", where.data("r"))
+        if sub.paused
+        else Button("⏸ Tạm dừng", where.data("s"))
+    )
     return (
-        (Button("📅 Đổi ngày", "cfg:d"), Button("🕖 Đổi giờ", "cfg:h")),
-        (Button("🗺 Chọn tỉnh, thành phố", "cfg:p:0"),),
-        (pause, Button("❌ Hủy đăng ký", "cfg:x")),
+        (Button("📅 Đổi ngày", where.data("d")), Button("🕖 Đổi giờ", where.data("h"))),
+        (Button("🗺 Chọn tỉnh, thành phố", where.data("p:0")),),
+        (pause, Button("❌ Hủy đăng ký", where.data("x"))),
     )
 
 
-async def _settings_reply(services: Services, sub: Subscription, *, edit: bool) -> Reply:
-    text = _settings_text(sub, await _next_text(services, sub))
-    return Reply(parts=(text,), buttons=_main_buttons(sub), edit=edit)
+async def settings_reply(services: Services, where: Where, sub: Subscription, *,
+                         edit: bool) -> Reply:  # fmt: skip
+    text = settings_text(sub, await next_text(services, sub))
+    if where.chat_type == "channel":
+        text = f"{where.noun}\n{text}"
+    return Reply(parts=(text,), buttons=main_buttons(where, sub), edit=edit)
 
 
-def _not_subscribed(edit: bool = False) -> Reply:
+def not_subscribed(where: Where, edit: bool = False) -> Reply:
     return Reply(
         parts=(
-            "Chat này chưa đăng ký bản tin Dân vận hằng tuần.\n"
+            f"{where.noun} chưa đăng ký bản tin Dân vận hằng tuần.\n"
             "Gửi /dangky hoặc bấm nút bên dưới để đăng ký (mặc định: sáng thứ Hai, 07:00).",
         ),
-        buttons=((Button("📝 Đăng ký", "cfg:n"),),),
+        buttons=((Button("📝 Đăng ký", where.data("n")),),),
         edit=edit,
     )
 
 
-@command("dangky", "subscribe", description="Đăng ký bản tin tuần: /dangky [thứ] [giờ] [tỉnh]")
+def _who(where: Where) -> str:
+    if where.chat_type == "channel":
+        return f" cho kênh «{esc(where.title or where.chat_id)}»"
+    if where.chat_type in ("group", "supergroup"):
+        return " cho chủ đề này của nhóm" if where.thread_id is not None else " cho nhóm"
+    return " cho chat terminal này" if where.chat_type == TERMINAL else ""
+
+
+@command(
+    "dangky",
+    "subscribe",
+    description="Đăng ký bản tin tuần: /dangky [thứ] [giờ] [tỉnh]",
+)
 async def dangky(args: str, ctx: ChatContext, services: Services) -> Reply:
-    if ctx.is_group and not ctx.is_chat_admin:
-        return Reply.text(ADMIN_ONLY)
-    if not ctx.receives_messages:
-        return Reply.text(
-            "Bản tin hằng tuần được gửi qua Telegram: hãy gõ /dangky trong Telegram. "
-            "Ở đây bạn xem trước bản tin bằng lệnh <code>danvan-bot digest</code>."
-        )
+    refusal, args = refused(ctx, args)
+    if refusal is not None:
+        return refusal
+    where = where_of(ctx)
     req = parse_request(args, services.gazetteer)
     if req.unknown:
         words = ", ".join(f"“{esc(w)}”" for w in req.unknown)
@@ -177,7 +287,7 @@ async def dangky(args: str, ctx: ChatContext, services: Services) -> Reply:
             f"Mình chưa hiểu: {words}. Ngày viết như “thứ hai”, “t2”, “cn”; giờ như “7h”, "
             f"“19h30”; tỉnh viết có dấu hay không đều được.\n\n{USAGE}"
         )
-    existing = await subscriptions.get(services.db, ctx.chat_id)
+    existing = await subscriptions.get(services.db, where.chat_id)
     keep = existing if existing and existing.active else None
     defaults = services.settings.digest
     weekday = req.weekday if req.weekday is not None else (
@@ -187,150 +297,63 @@ async def dangky(args: str, ctx: ChatContext, services: Services) -> Reply:
     provinces = req.provinces or (() if req.all_provinces or not keep else keep.provinces)
     sub = await subscriptions.subscribe(
         services.db,
-        ctx.chat_id,
+        where.chat_id,
         weekday=weekday,
         at=at,
         timezone=keep.timezone if keep else defaults.timezone,
         provinces=provinces,
         now=services.clock(),
-        chat_type=ctx.chat_type,
-        title=ctx.chat_title,
+        chat_type=where.chat_type,
+        title=where.title,
+        thread_id=where.thread_id,
     )
     head = "✅ Đã cập nhật đăng ký" if keep else "✅ Đã đăng ký"
-    who = " cho nhóm" if ctx.is_group else ""
-    lines = [f"<b>{head} bản tin Dân vận hằng tuần{who}.</b>"]
+    lines = [f"<b>{head} bản tin Dân vận hằng tuần{_who(where)}.</b>"]
     lines.extend(
         f"{esc(old)} nay thuộc {esc(new)}: bản tin gồm tin của cả {esc(new)}."
         for old, new in req.renamed
     )
-    lines.append(_settings_text(sub, await _next_text(services, sub)).split("\n", 2)[2])
-    lines.append("\nĐổi cài đặt: /caidat · Hủy: /huy")
-    return Reply.text("\n".join(lines), buttons=((Button("⚙️ Cài đặt", "cfg:m"),),))
+    lines.append(settings_text(sub, await next_text(services, sub)).split("\n", 2)[2])
+    if where.chat_type == TERMINAL:
+        lines.append(
+            "\nBản tin không gửi qua Telegram: nó hiện ngay trong cửa sổ này khi bạn mở "
+            "<code>danvan-bot chat</code> sau giờ nhận. Xem trước: "
+            "<code>danvan-bot digest --chat 0</code>."
+        )
+    target = f" {ctx.target.ref}" if where.chat_type == "channel" and ctx.target else ""
+    lines.append(f"\nĐổi cài đặt: /caidat{target} · Hủy: /huy{target}")
+    return Reply.text("\n".join(lines), buttons=((Button("⚙️ Cài đặt", where.data("m")),),))
 
 
 @command("huy", "unsubscribe", description="Hủy đăng ký bản tin tuần")
 async def huy(args: str, ctx: ChatContext, services: Services) -> Reply:
-    if ctx.is_group and not ctx.is_chat_admin:
-        return Reply.text(ADMIN_ONLY)
-    if await subscriptions.unsubscribe(services.db, ctx.chat_id, services.clock()):
-        return Reply.text("Đã hủy đăng ký bản tin Dân vận. Gửi /dangky để đăng ký lại.")
-    return Reply.text("Chat này chưa đăng ký bản tin nên không có gì để hủy.")
+    refusal, _ = refused(ctx, args, leaving=True)
+    if refusal is not None:
+        return refusal
+    where = where_of(ctx)
+    if await subscriptions.unsubscribe(services.db, where.chat_id, services.clock()):
+        return Reply.text(
+            f"Đã hủy đăng ký bản tin Dân vận{_who(where)}. Gửi /dangky để đăng ký lại."
+        )
+    return Reply.text(f"{where.noun} chưa đăng ký bản tin nên không có gì để hủy.")
 
 
 @command("caidat", "settings", description="Xem và đổi cài đặt bản tin tuần")
 async def caidat(args: str, ctx: ChatContext, services: Services) -> Reply:
-    sub = await subscriptions.get(services.db, ctx.chat_id)
+    ref, _ = target_ref(args)
+    member_of_group = ctx.is_group and not ctx.is_chat_admin and ref is None
+    if not member_of_group:
+        refusal, _ = refused(ctx, args)
+        if refusal is not None:
+            return refusal
+    where = where_of(ctx)
+    sub = await subscriptions.get(services.db, where.chat_id)
     if sub is None or not sub.active:
-        return _not_subscribed()
-    reply = await _settings_reply(services, sub, edit=False)
-    if ctx.is_group and not ctx.is_chat_admin:
+        if member_of_group:  # no button a member may not press
+            return Reply.text(f"{where.noun} chưa đăng ký bản tin Dân vận hằng tuần.\n\n"
+                              f"<i>{ADMIN_ONLY}</i>")  # fmt: skip
+        return not_subscribed(where)
+    reply = await settings_reply(services, where, sub, edit=False)
+    if member_of_group:
         return Reply(parts=(reply.parts[0] + "\n\n<i>" + ADMIN_ONLY + "</i>",))
     return reply
-
-
-# --- buttons ---------------------------------------------------------------------------------
-
-
-def _day_buttons(current: int) -> tuple[tuple[Button, ...], ...]:
-    days = [
-        Button(("• " if i == current else "") + name, f"cfg:d:{i}")
-        for i, name in enumerate(WEEKDAY_NAMES_VI)
-    ]
-    return (tuple(days[0:4]), tuple(days[4:7]), (Button("↩️ Quay lại", "cfg:m"),))
-
-
-def _hour_buttons(current: str) -> tuple[tuple[Button, ...], ...]:
-    hours = [
-        Button(("• " if f"{h:02d}:00" == current else "") + f"{h:02d}:00", f"cfg:h:{h:02d}")
-        for h in range(5, 23)
-    ]
-    rows = tuple(tuple(hours[i : i + 6]) for i in range(0, len(hours), 6))
-    return (*rows, (Button("↩️ Quay lại", "cfg:m"),))
-
-
-def _province_buttons(
-    names: Sequence[str], chosen: Sequence[str], page: int
-) -> tuple[tuple[Button, ...], ...]:
-    pages = max(1, -(-len(names) // PROVINCES_PER_PAGE))
-    page = max(0, min(page, pages - 1))
-    start = page * PROVINCES_PER_PAGE
-    items = [
-        Button(("✅ " if n in chosen else "") + n, f"cfg:t:{i}:{page}")
-        for i, n in enumerate(names)
-        if start <= i < start + PROVINCES_PER_PAGE
-    ]
-    rows: list[tuple[Button, ...]] = [tuple(items[i : i + 2]) for i in range(0, len(items), 2)]
-    nav: list[Button] = []
-    if page > 0:
-        nav.append(Button("⬅️ Trước", f"cfg:p:{page - 1}"))
-    nav.append(Button(f"Trang {page + 1}/{pages}", f"cfg:p:{page}"))
-    if page < pages - 1:
-        nav.append(Button("Sau ➡️", f"cfg:p:{page + 1}"))
-    rows.append(tuple(nav))
-    rows.append((Button("🌐 Tất cả", f"cfg:a:{page}"), Button("✔️ Xong", "cfg:m")))
-    return tuple(rows)
-
-
-def current_units(gazetteer: Gazetteer) -> list[str]:
-    """The 34 current units, in Vietnamese alphabetical order (by folded name)."""
-    return sorted(gazetteer.current, key=lambda n: (fold(n), n))
-
-
-def _province_text(sub: Subscription) -> str:
-    chosen = ", ".join(sub.provinces) if sub.provinces else "tất cả"
-    return (
-        "<b>Chọn tỉnh, thành phố cho bản tin</b>\n"
-        "Bấm để chọn hoặc bỏ chọn; tên cũ (trước 7/2025) nằm trong tỉnh mới.\n"
-        f"Đang chọn: {esc(chosen)}"
-    )
-
-
-@callback("cfg")
-async def settings_button(data: str, ctx: ChatContext, services: Services) -> Reply:
-    if ctx.is_group and not ctx.is_chat_admin:
-        return Reply(parts=(ADMIN_ONLY,))
-    bits = data.split(":")
-    action, rest = bits[0], bits[1:]
-    now = services.clock()
-    db = services.db
-    if action == "n":
-        return await dangky("", ctx, services)
-    sub = await subscriptions.get(db, ctx.chat_id)
-    if sub is None or not sub.active:
-        return _not_subscribed(edit=True)
-    try:
-        if action == "d" and rest:
-            sub = await subscriptions.update(db, ctx.chat_id, now, weekday=int(rest[0]) % 7) or sub
-        elif action == "d":
-            text = "<b>Chọn ngày nhận bản tin</b>"
-            return Reply(parts=(text,), buttons=_day_buttons(sub.weekday), edit=True)
-        elif action == "h" and rest:
-            hour = max(0, min(23, int(rest[0])))
-            sub = await subscriptions.update(db, ctx.chat_id, now, at=f"{hour:02d}:00") or sub
-        elif action == "h":
-            text = "<b>Chọn giờ nhận bản tin</b> (giờ Việt Nam; giờ lẻ: /dangky 19h30)"
-            return Reply(parts=(text,), buttons=_hour_buttons(sub.time), edit=True)
-        elif action in ("p", "t", "a"):
-            names = current_units(services.gazetteer)
-            page = int(rest[-1]) if rest else 0
-            if action == "t" and len(rest) == 2 and 0 <= int(rest[0]) < len(names):
-                name = names[int(rest[0])]
-                chosen = [n for n in sub.provinces if n != name]
-                if len(chosen) == len(sub.provinces):
-                    chosen.append(name)
-                sub = await subscriptions.update(db, ctx.chat_id, now, provinces=chosen) or sub
-            elif action == "a":
-                sub = await subscriptions.update(db, ctx.chat_id, now, provinces=()) or sub
-            buttons = _province_buttons(names, sub.provinces, page)
-            return Reply(parts=(_province_text(sub),), buttons=buttons, edit=True)
-        elif action in ("s", "r"):
-            sub = await subscriptions.update(db, ctx.chat_id, now, paused=action == "s") or sub
-        elif action == "x":
-            await subscriptions.unsubscribe(db, ctx.chat_id, now)
-            return Reply(
-                parts=("Đã hủy đăng ký bản tin Dân vận. Gửi /dangky để đăng ký lại.",),
-                edit=True,
-            )
-    except ValueError:
-        pass  # malformed callback data: show the settings again
-    return await _settings_reply(services, sub, edit=True)

@@ -11,7 +11,10 @@ from collections.abc import Iterable
 
 from bot.articles.model import ProvinceMention, StoredArticle
 from bot.replies.render import esc, link, truncate
+from bot.text.collation import sort_key
 from bot.text.dates import VN_TZ, format_date_vi, format_event_date
+from bot.text.normalize import fold
+from bot.text.provinces import Gazetteer
 
 SUMMARY_LINE_CHARS = 200
 TITLE_CHARS = 180
@@ -44,6 +47,7 @@ LEVELS_VI = {
 _CITIES = {"Hà Nội", "Hải Phòng", "Huế", "Đà Nẵng", "Cần Thơ"}
 
 _ID_RE = re.compile(r"#(\d{1,12})\b")
+UNDATED = "chưa rõ ngày"
 
 
 def unit_label(name: str) -> str:
@@ -67,33 +71,65 @@ def article_date(article: StoredArticle) -> str:
     return ""
 
 
+def current_units(gazetteer: Gazetteer) -> list[str]:
+    """The 34 current units in Vietnamese alphabetical order: the order of every province
+    list and picker, and the index a button carries instead of a name."""
+    return sorted(gazetteer.current, key=sort_key)
+
+
+def former_name(name: str, current: str, gazetteer: Gazetteer | None = None) -> str:
+    """How a province named by its former name reads today: "Bắc Kạn (nay thuộc Thái
+    Nguyên)" for a merged unit, "Thừa Thiên Huế (nay là thành phố Huế)" for a renamed one."""
+    if name == current:
+        return name
+    if (gazetteer or Gazetteer.load()).is_new_name(name, current):
+        return f"{name} (nay là {unit_label(current)})"
+    return f"{name} (nay thuộc {current})"
+
+
 def provinces_text(provinces: Iterable[ProvinceMention]) -> str:
-    names = []
-    for p in provinces:
-        names.append(p.name if p.name == p.current else f"{p.name} (nay thuộc {p.current})")
-    return ", ".join(names)
+    return ", ".join(former_name(p.name, p.current) for p in provinces)
+
+
+def summary_command(article_id: int) -> str:
+    """``/tomtat_12``: Telegram makes the whole of it one tappable command."""
+    return f"/tomtat_{article_id}"
+
+
+def repeats_title(title: str, summary: str) -> bool:
+    """True when the summary starts by saying what the title says: a title derived from
+    the lead (its first sentence, cut, the "Chiều 25/4," dropped) would be shown twice."""
+    head = fold(title).rstrip(" .…")
+    if len(head.split()) < 4:
+        return False
+    first = fold(summary).split(". ", 1)[0].rstrip(" .…")
+    if len(first.split()) < 4:
+        return False
+    return head in first or first in head
 
 
 def article_block(article: StoredArticle) -> str:
-    """Title (link) with its #id, date and provinces, and one line of summary."""
+    """Title (link) with its #id, date and provinces, the one-tap summary command, and one
+    line of summary (unless it only repeats the title)."""
     title = truncate(article.title, TITLE_CHARS) or "(không có tiêu đề)"
     lines = [f"<b>#{article.id}</b> {link(title, article.url)}"]
-    meta = [m for m in (article_date(article), provinces_text(article.provinces)) if m]
-    if meta:
-        lines.append("🗓 " + esc(" · ".join(meta)))
+    meta = [m for m in (article_date(article) or UNDATED, provinces_text(article.provinces)) if m]
+    lines.append("🗓 " + esc(" · ".join(meta)) + f" · {summary_command(article.id)}")
     summary = truncate(article.summary, SUMMARY_LINE_CHARS)
-    if summary:
+    if summary and not repeats_title(article.title, article.summary):
         lines.append(f"<i>{esc(summary)}</i>")
     return "\n".join(lines)
 
 
 def article_detail(article: StoredArticle) -> str:
-    """The /tomtat view: everything we know about one article, then its full summary."""
+    """The /tomtat view: everything we know about one article, then its full summary. A
+    title that the summary repeats is left out of the heading."""
     title = article.title or "(không có tiêu đề)"
-    lines = [f"<b>#{article.id} · {esc(title)}</b>"]
-    date_text = article_date(article)
-    if date_text:
-        lines.append(f"🗓 {esc(date_text)}")
+    if article.summary.strip() and repeats_title(title, article.summary):
+        lines = [f"<b>#{article.id} · Tóm tắt</b>"]
+    else:
+        lines = [f"<b>#{article.id} · {esc(title)}</b>"]
+    lines.append(f"🗓 {esc(article_date(article) or UNDATED)}")
     where = provinces_text(article.provinces)
     if where:
         lines.append(f"📍 {esc(where)}")

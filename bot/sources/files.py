@@ -35,6 +35,7 @@ from bot.store.tx import write_sync
 from bot.text.dates import VN_TZ
 from bot.text.normalize import clean_nfc
 from bot.text.provinces import Gazetteer
+from bot.text.substance import lacks_substance
 
 ARTICLE_SUFFIXES = (".md", ".txt", ".markdown")
 _SKIP_NAMES = {"readme.md", "license", "license.md", "notice.md", "sources.md"}
@@ -137,10 +138,21 @@ class ImportReport:
         return self.new + self.updated + self.duplicate + len(self.failed)
 
 
+def read_for_import(path: Path) -> RawArticle:
+    """An article file, refused when it has no substance (``bot.text.substance``): a file
+    holding only "hello" is not news. ``extract`` reads files without this check."""
+    raw = read_article_file(path)
+    # A title from the front matter counts: a titled note with a short body is still news.
+    problem = lacks_substance(f"{raw.title or ''}\n{raw.text}")
+    if problem is not None:
+        raise ArticleFileError(problem)
+    return raw
+
+
 def _read_and_process(path: Path, all_relevant: bool = True) -> Article | str:
     """One file through the core; an error message instead of an exception (for pools)."""
     try:
-        raw = read_article_file(path)
+        raw = read_for_import(path)
         if not all_relevant:
             raw = replace(raw, all_relevant=False)
         return process(raw, Gazetteer.load())

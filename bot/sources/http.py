@@ -1,10 +1,12 @@
 """Polite, bounded HTTP GETs for feeds and article pages (httpx). The async shell.
 
-Bounded everywhere: a global and a per-host concurrency limit, connect/read timeouts plus an
-overall deadline per request (a server that trickles bytes cannot hold a slot), a streamed
-size cap (a 50 MB answer is cut off, never loaded whole), at most ``MAX_REDIRECTS``
-redirects, and private/loopback addresses refused on every hop (``urlguard``) unless
-``allow_private_hosts``.
+Bounded everywhere: a global and a per-host concurrency limit (the host is the address a
+request connects to, however the URL spells it), connect/read timeouts plus an overall
+deadline per request (a server that trickles bytes cannot hold a slot), a size cap on the
+decoded body enforced as it is inflated (a gzip bomb stops at the cap, :mod:`decoding`), at
+most ``MAX_REDIRECTS`` redirects whose bodies are never read, and private/loopback
+addresses refused on every hop and on the address actually connected to (``urlguard``,
+:mod:`connect`) unless ``allow_private_hosts``.
 ``fetch`` never raises for network trouble: it returns a result that says what went wrong.
 """
 
@@ -13,26 +15,26 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import TracebackType
-from urllib.parse import urlsplit
 
 import httpx
 
 from bot.config import FetchSettings
-from bot.sources.urlguard import check_url
+from bot.sources.connect import AddressBook, BlockedHostError, GuardedTransport, refusal
+from bot.sources.decoding import ACCEPT_ENCODING, PIECE, BoundedDecoder, DecodingError
+from bot.sources.urlguard import Resolver, precheck, split_url, system_resolver
+
+__all__ = ["FEED_ACCEPT", "PAGE_ACCEPT", "BlockedHostError", "FetchResult", "Fetcher"]
 
 MAX_REDIRECTS = 5
-CHUNK = 64 * 1024
+CHUNK = PIECE
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
-
-
-class BlockedHostError(Exception):
-    """The URL points at a private, loopback or otherwise internal address."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def _size_text(n: int) -> str:
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, BlockedHostError):
+    if isinstance(exc, BlockedHostError | DecodingError):
         return str(exc)
     if isinstance(exc, httpx.ConnectTimeout):
         return "timed out connecting"
@@ -88,51 +90,55 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, httpx.ConnectError):
         detail = str(exc) or "connection refused"
         return f"cannot connect: {detail}"[:200]
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL | httpx.LocalProtocolError):
         return f"bad URL: {exc}"[:200]
     if isinstance(exc, httpx.HTTPError):
         return f"{type(exc).__name__}: {exc}"[:200]
     return f"{type(exc).__name__}: {exc}"[:200]
 
 
-_BAD_URL = {
-    "scheme": "bad URL: only http and https are fetched",
-    "malformed": "bad URL",
-    "credentials": "bad URL: it carries a user name or password",
-}
-
-
-def _refusal(reason: str | None, host: str, address: str | None) -> str:
-    """The guard's verdict in words, for the source's progress line and last_error."""
-    if reason in _BAD_URL:
-        return _BAD_URL[reason or ""]
-    if reason == "unresolvable":
-        return f"cannot resolve {host}"
-    where = f"{host} ({address})" if address and address != host else host
-    if reason == "metadata":
-        return f"refused {where}: a cloud metadata address"
-    kind = (reason or "internal").replace("_", "-")
-    return f"refused {where}: a {kind} address; set [fetch] allow_private_hosts = true to allow"
+async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    if response.is_stream_consumed:
+        yield response.content
+        return
+    async for raw in response.aiter_raw(CHUNK):
+        yield raw
 
 
 class Fetcher:
-    """One httpx client and its limits, for one polling round (``async with Fetcher(...)``)."""
+    """One httpx client and its limits, for one polling round (``async with Fetcher(...)``).
 
-    def __init__(self, settings: FetchSettings, transport: httpx.AsyncBaseTransport | None = None):
+    ``transport`` replaces the network (tests); the address guard then sees only URLs, as
+    nothing is resolved. ``resolver`` replaces DNS for the guarded connection (tests).
+    """
+
+    def __init__(
+        self,
+        settings: FetchSettings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        resolver: Resolver = system_resolver,
+    ):
         self.settings = settings
         self._global = asyncio.Semaphore(max(1, settings.concurrency))
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._book = AddressBook(settings.allow_private_hosts, resolver)
         total = float(settings.timeout_seconds)
+        limits = httpx.Limits(
+            max_connections=max(1, settings.concurrency), max_keepalive_connections=4
+        )
         self._client = httpx.AsyncClient(
-            headers={"User-Agent": settings.user_agent, "Accept-Language": "vi,en;q=0.5"},
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept-Language": "vi,en;q=0.5",
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
             timeout=httpx.Timeout(total, connect=min(10.0, total)),
-            follow_redirects=True,
-            max_redirects=MAX_REDIRECTS,
-            limits=httpx.Limits(
-                max_connections=max(1, settings.concurrency), max_keepalive_connections=4
-            ),
-            event_hooks={"request": [self._check_host]},
-            transport=transport,
+            follow_redirects=False,  # followed in _get, without reading redirect bodies
+            limits=limits,
+            event_hooks={"request": [self._check_url]},
+            transport=transport or GuardedTransport(self._book, limits),
+            trust_env=False,
         )
 
     async def __aenter__(self) -> Fetcher:
@@ -149,17 +155,19 @@ class Fetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def _check_host(self, request: httpx.Request) -> None:
-        """Refuse internal addresses, for the first request and every redirect hop."""
-        verdict = await check_url(str(request.url), self.settings.allow_private_hosts)
+    async def _check_url(self, request: httpx.Request) -> None:
+        """What the URL alone refuses, for the first request and every redirect hop; the
+        addresses are judged when the connection is made."""
+        verdict = precheck(str(request.url), self.settings.allow_private_hosts)
         if not verdict.ok:
-            raise BlockedHostError(_refusal(verdict.reason, verdict.host, verdict.address))
+            raise BlockedHostError(refusal(verdict), verdict)
 
-    def _host_slot(self, url: str) -> asyncio.Semaphore:
-        host = (urlsplit(url).hostname or "").lower()
-        if host not in self._hosts:
-            self._hosts[host] = asyncio.Semaphore(max(1, self.settings.per_host))
-        return self._hosts[host]
+    async def _host_slot(self, url: str) -> asyncio.Semaphore:
+        split = split_url(url)
+        key = "" if not isinstance(split, tuple) else await self._book.slot_key(*split)
+        if key not in self._hosts:
+            self._hosts[key] = asyncio.Semaphore(max(1, self.settings.per_host))
+        return self._hosts[key]
 
     async def fetch(
         self,
@@ -171,6 +179,9 @@ class Fetcher:
         max_bytes: int | None = None,
     ) -> FetchResult:
         """GET ``url`` within every bound. Conditional when ``etag``/``last_modified`` given."""
+        verdict = precheck(url, self.settings.allow_private_hosts)
+        if not verdict.ok:  # before any lookup: a metadata name is not even resolved
+            return FetchResult(url=url, error=refusal(verdict))
         headers = {"Accept": accept}
         if etag:
             headers["If-None-Match"] = etag
@@ -179,48 +190,73 @@ class Fetcher:
         cap = max_bytes if max_bytes is not None else self.settings.max_bytes
         started = time.monotonic()
         # Host slot first: a task waiting for a busy host must not hold a global slot.
-        async with self._host_slot(url), self._global:
+        async with await self._host_slot(url), self._global:
             try:
                 async with asyncio.timeout(float(self.settings.timeout_seconds)):
                     result = await self._get(url, headers, cap)
-            except (httpx.HTTPError, BlockedHostError, TimeoutError, OSError, ValueError) as exc:
+            except (
+                httpx.HTTPError,
+                httpx.InvalidURL,
+                BlockedHostError,
+                DecodingError,
+                TimeoutError,
+                OSError,
+                ValueError,
+            ) as exc:
                 result = FetchResult(url=url, error=_describe(exc))
         return replace(result, elapsed=time.monotonic() - started)
 
     async def _get(self, url: str, headers: dict[str, str], cap: int) -> FetchResult:
-        async with self._client.stream("GET", url, headers=headers) as response:
-            base = FetchResult(
-                url=str(response.url),
-                status=response.status_code,
-                content_type=response.headers.get("content-type"),
-                etag=response.headers.get("etag"),
-                last_modified=response.headers.get("last-modified"),
+        request = self._client.build_request("GET", url, headers=headers)
+        for _ in range(MAX_REDIRECTS + 1):
+            response = await self._client.send(request, stream=True)
+            try:
+                if response.next_request is None:
+                    return await self._read(response, cap)
+                # A redirect: its body is never read (httpx would read, and inflate, all
+                # of it); the next hop passes the URL check and the connection guard again.
+                request = response.next_request
+            finally:
+                await response.aclose()
+        raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects", request=request)
+
+    async def _read(self, response: httpx.Response, cap: int) -> FetchResult:
+        base = FetchResult(
+            url=str(response.url),
+            status=response.status_code,
+            content_type=response.headers.get("content-type"),
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+        )
+        if response.status_code == 304:
+            return base
+        if response.status_code >= 400:
+            reason = response.reason_phrase or ""
+            return replace(
+                base,
+                error=f"HTTP {response.status_code} {reason}".strip(),
+                retry_after=_retry_after(response.headers.get("retry-after")),
             )
-            if response.status_code == 304:
-                return base
-            if response.status_code >= 400:
-                reason = response.reason_phrase or ""
-                return replace(
-                    base,
-                    error=f"HTTP {response.status_code} {reason}".strip(),
-                    retry_after=_retry_after(response.headers.get("retry-after")),
-                )
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > cap:
-                size, limit = _size_text(int(declared)), _size_text(cap)
-                error = f"too large: {size} declared, limit {limit}"
-                return replace(base, truncated=True, error=error)
-            chunks: list[bytes] = []
-            size_read = 0
-            async for chunk in response.aiter_bytes(CHUNK):
-                size_read += len(chunk)
-                if size_read > cap:
-                    chunks.append(chunk[: len(chunk) - (size_read - cap)])
-                    return replace(
-                        base,
-                        body=b"".join(chunks),
-                        truncated=True,
-                        error=f"too large: cut off at {_size_text(cap)}",
-                    )
-                chunks.append(chunk)
-            return replace(base, body=b"".join(chunks))
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            size, limit = _size_text(int(declared)), _size_text(cap)
+            error = f"too large: {size} declared, limit {limit}"
+            return replace(base, truncated=True, error=error)
+        in_memory = response.is_stream_consumed  # a test transport's body, decoded already
+        decoder = BoundedDecoder(None if in_memory else response.headers.get("content-encoding"))
+        body = bytearray()
+        on_wire = 0
+        async for raw in _raw_chunks(response):
+            on_wire += len(raw)
+            # Decoded piece by piece: never more than one piece past the cap in memory.
+            for piece in decoder.feed(raw):
+                room = cap - len(body)
+                if len(piece) > room:
+                    body += piece[:room]
+                    cut = f"too large: cut off at {_size_text(cap)}"
+                    return replace(base, body=bytes(body), truncated=True, error=cut)
+                body += piece
+            if on_wire > cap:  # compressed data that inflates to less than it weighs
+                cut = f"too large: more than {_size_text(cap)} sent"
+                return replace(base, body=bytes(body), truncated=True, error=cut)
+        return replace(base, body=bytes(body))

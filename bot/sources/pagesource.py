@@ -29,6 +29,7 @@ from bot.sources.sitemap import is_sitemap, parse_sitemap
 from bot.store import sources as store
 from bot.store.articles import canonical_url
 from bot.store.sources import SourceRow
+from bot.text.normalize import clean_line
 
 if TYPE_CHECKING:
     from bot.sources.ingest import Ingester, SourceReport
@@ -105,7 +106,7 @@ def to_raw(outcome: PageOutcome, source: SourceRow, now: datetime) -> RawArticle
     published = page.published
     if published is not None and published > now + FUTURE_SLACK:
         published = None
-    title = page.title or outcome.link.title or None
+    title = clean_line(page.title or outcome.link.title or "") or None
     return RawArticle(
         text=page.text,
         source=source.name,

@@ -10,10 +10,11 @@ The decision is pure: :func:`judge` takes the URL and the addresses the host res
 so every case is testable without DNS. :func:`check_url` is the thin async edge that does
 the resolution (``loop.getaddrinfo``) and calls :func:`judge`.
 
-Limits, for whoever fetches: a check at add time does not stop DNS rebinding or a redirect
-to an internal address later. The fetcher should call :func:`check_url` again for each
-request and each redirect hop (or pin the resolved address) when ``allow_private_hosts`` is
-false.
+A check made apart from the connection does not stop DNS rebinding (a name that answers
+a public address to the check and a private one to the connection). The fetcher
+(:mod:`bot.sources.http`) therefore splits the decision: :func:`precheck` on every request
+and redirect hop (what the URL alone says), and :func:`judge_addresses` on the very
+addresses it then connects to.
 """
 
 from __future__ import annotations
@@ -126,12 +127,14 @@ def literal_address(host: str) -> IPAddress | None:
         return None
 
 
-def judge(url: str, addresses: Sequence[str], allow_private: bool = False) -> Verdict:
-    """Pure decision for ``url`` whose host resolved to ``addresses`` (strings, any family).
+def normal_host(host: str) -> str:
+    """A host as the guard compares it: lower case, no trailing dot, no IPv6 brackets."""
+    return host.strip("[]").rstrip(".").lower()
 
-    Every address must be acceptable: a host with one public and one private record is
-    refused, since the fetcher might connect to either.
-    """
+
+def precheck(url: str, allow_private: bool = False) -> Verdict:
+    """What the URL alone decides: scheme, credentials, names that are always internal, and
+    address literals. ``ok`` for a host name means its addresses are still to be judged."""
     split = split_url(url)
     if isinstance(split, Verdict):
         return split
@@ -140,6 +143,16 @@ def judge(url: str, addresses: Sequence[str], allow_private: bool = False) -> Ve
         return Verdict(url, False, "metadata", host)
     if not allow_private and (host in _LOCAL_NAMES or host.endswith(".localhost")):
         return Verdict(url, False, "loopback", host)
+    if literal_address(host) is not None:
+        return judge_addresses(url, host, [host], allow_private)
+    return Verdict(url, True, None, host)
+
+
+def judge_addresses(
+    url: str, host: str, addresses: Sequence[str], allow_private: bool = False
+) -> Verdict:
+    """Every address ``host`` resolved to must be acceptable: a host with one public and
+    one private record is refused, since a connection might go to either."""
     if not addresses:
         return Verdict(url, False, "unresolvable", host)
     for text in addresses:
@@ -152,11 +165,20 @@ def judge(url: str, addresses: Sequence[str], allow_private: bool = False) -> Ve
     return Verdict(url, True, None, host)
 
 
+def judge(url: str, addresses: Sequence[str], allow_private: bool = False) -> Verdict:
+    """Pure decision for ``url`` whose host resolved to ``addresses`` (strings, any family)."""
+    verdict = precheck(url, allow_private)
+    if not verdict.ok or literal_address(verdict.host) is not None:
+        return verdict
+    return judge_addresses(url, verdict.host, addresses, allow_private)
+
+
 async def system_resolver(host: str, port: int) -> list[str]:
-    """Every address ``host`` resolves to, via the system resolver (as httpx would connect)."""
+    """Every address ``host`` resolves to, via the system resolver, in its order of
+    preference (RFC 6724), each once."""
     loop = asyncio.get_running_loop()
     infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return sorted({str(info[4][0]) for info in infos})
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 async def check_url(
@@ -166,14 +188,20 @@ async def check_url(
     timeout: float = 5.0,
 ) -> Verdict:
     """Resolve the URL's host (unless it is an address already) and :func:`judge` it."""
+    verdict = precheck(url, allow_private)
+    if not verdict.ok or literal_address(verdict.host) is not None:
+        return verdict
     split = split_url(url)
-    if isinstance(split, Verdict):
-        return split
-    host, port = split
-    if literal_address(host) is not None:
-        return judge(url, [host], allow_private)
+    assert not isinstance(split, Verdict)  # precheck passed
+    addresses = await resolve(verdict.host, split[1], resolver, timeout)
+    return judge_addresses(url, verdict.host, addresses, allow_private)
+
+
+async def resolve(
+    host: str, port: int, resolver: Resolver = system_resolver, timeout: float = 5.0
+) -> list[str]:
+    """The addresses of ``host``; empty when it does not resolve in time."""
     try:
-        addresses = await asyncio.wait_for(resolver(host, port), timeout)
+        return list(await asyncio.wait_for(resolver(host, port), timeout))
     except (OSError, TimeoutError, UnicodeError):
-        addresses = []
-    return judge(url, addresses, allow_private)
+        return []

@@ -49,11 +49,16 @@ def canonical_url(url: str | None) -> str | None:
     return urlunsplit(("", host, path, query, ""))[2:]
 
 
-def sort_date(article: Article, added: datetime) -> str:
-    """The date an article files under: its event, else its publication, else when we got it.
+UNDATED_SORT_DATE = "0000-00-00"
 
-    An event of unknown year with no publication date files under year 0000, at the end of
-    "newest first" lists and in no week's digest: nothing says when it happened.
+
+def sort_date(article: Article, added: datetime | None = None) -> str:
+    """The date an article files under: its event, else its publication date.
+
+    Never the day we got it: an article nothing dates files under ``0000-00-00``, and one
+    whose event has no year (and no publication date) under ``0000-MM-DD``: both after
+    every dated article in "newest first" lists, and in no week (no digest, no weekly
+    summary). ``added`` is not used; it stays for callers that pass it.
     """
     ev = article.extraction.event_date
     if ev and len(ev) == 10 and ev[4] == "-":
@@ -63,7 +68,7 @@ def sort_date(article: Article, added: datetime) -> str:
         return article.published.astimezone(VN_TZ).date().isoformat()
     if ev and ev.startswith("--"):
         return "0000" + ev[1:]
-    return added.astimezone(VN_TZ).date().isoformat()
+    return UNDATED_SORT_DATE
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -341,6 +346,25 @@ async def in_period(db: aiosqlite.Connection, start: date, end: date) -> list[St
         _SELECT + f" WHERE a.sort_date BETWEEN ? AND ? AND {_SHOWN} ORDER BY a.sort_date, a.id",
         (start.isoformat(), end.isoformat()),
     )
+
+
+async def latest_dated_day(db: aiosqlite.Connection, on_or_before: date) -> date | None:
+    """The newest day, up to ``on_or_before``, that has dân vận news with a known date
+    (an index seek on articles_relevant_sort)."""
+    sql = (
+        f"SELECT a.sort_date FROM articles a WHERE {_SHOWN} AND a.sort_date <= ?"
+        " AND a.sort_date >= '0001' ORDER BY a.sort_date DESC, a.id DESC LIMIT 1"
+    )
+    async with db.execute(sql, (on_or_before.isoformat(),)) as cur:
+        row = await cur.fetchone()
+    return date.fromisoformat(row[0]) if row else None
+
+
+async def count_shown(db: aiosqlite.Connection) -> int:
+    """Articles users may see (relevance >= 1), dated or not."""
+    async with db.execute(f"SELECT count(*) FROM articles a WHERE {_SHOWN}") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
 
 
 async def count(db: aiosqlite.Connection) -> int:

@@ -238,6 +238,32 @@ def _v6_relevance(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX articles_shown_ids ON articles(id) WHERE relevance >= 1")
 
 
+# v7 (issue 13, first contact): an article nothing dates is undated, not dated by the day
+# it was imported (those led "newest first" and the weekly summary: bot/store/articles.py
+# sort_date); the stored ones are filed again, per-province lists too. A forum group gets
+# its digest in the topic where /dangky was sent: subscriptions remember the thread.
+def _v7_undated_and_topics(db: sqlite3.Connection) -> None:
+    # Filed under the day it was added (a Vietnam calendar day: UTC+7, no summer time)
+    # because nothing else dated it.
+    undated = (
+        "published IS NULL AND (event_date IS NULL OR NOT"
+        " (length(event_date) = 10 AND substr(event_date, 5, 1) = '-'))"
+        " AND sort_date = date(added_at, '+7 hours')"
+    )
+    filed = (
+        "CASE WHEN event_date LIKE '--__-__' THEN '0000' || substr(event_date, 2)"
+        " ELSE '0000-00-00' END"
+    )
+    # The per-province lists first: the condition reads the articles' old sort dates.
+    db.execute(
+        f"UPDATE article_units SET sort_date = (SELECT {filed} FROM articles a"
+        " WHERE a.id = article_units.article_id)"
+        f" WHERE article_id IN (SELECT id FROM articles WHERE {undated})"
+    )
+    db.execute(f"UPDATE articles SET sort_date = {filed} WHERE {undated}")
+    db.execute("ALTER TABLE subscriptions ADD COLUMN thread_id INTEGER")
+
+
 MIGRATIONS: list[Migration] = [
     _V1_INITIAL,
     _V2_UNITS_AND_COUNTS,
@@ -245,6 +271,7 @@ MIGRATIONS: list[Migration] = [
     _V4_INDEX_WITHOUT_TELEX,
     _V5_SOURCE_KIND,
     _v6_relevance,
+    _v7_undated_and_topics,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,6 +2,11 @@
 
 One subscription per chat. Unsubscribing (/huy) and Telegram refusing the chat (Forbidden)
 both set ``active = 0``; the row stays so that re-subscribing keeps nothing surprising.
+
+A forum group's subscription remembers the topic (``thread_id``) where /dangky was sent:
+the digest goes there. The terminal chat (``danvan-bot chat``) can subscribe too, as a chat
+of type ``terminal``: its digest is printed when the chat opens, never sent to Telegram,
+so :func:`active` (what the fan-out reads) leaves it out.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from bot.digest.schedule import ScheduleEntry
 from bot.store.db import run
 from bot.store.tx import transaction
 
+TERMINAL = "terminal"  # chats.type of the terminal chat: nothing is sent to it
+
 
 @dataclass(frozen=True)
 class Subscription:
@@ -32,6 +39,7 @@ class Subscription:
     created_at: datetime
     updated_at: datetime
     chat_type: str = "private"
+    thread_id: int | None = None  # forum topic the digest goes to (None: the chat itself)
 
     @property
     def at(self) -> dt.time:
@@ -47,7 +55,7 @@ def _iso(dt: datetime) -> str:
 
 _SELECT = (
     "SELECT s.chat_id, s.weekday, s.time, s.timezone, s.provinces, s.paused, s.active,"
-    " s.created_at, s.updated_at, c.type, c.active"
+    " s.created_at, s.updated_at, c.type, c.active, s.thread_id"
     " FROM subscriptions s JOIN chats c ON c.chat_id = s.chat_id"
 )
 
@@ -64,6 +72,7 @@ def _row(r: Sequence[Any]) -> Subscription:
         created_at=datetime.fromisoformat(r[7]),
         updated_at=datetime.fromisoformat(r[8]),
         chat_type=str(r[9]),
+        thread_id=None if r[11] is None else int(r[11]),
     )
 
 
@@ -74,9 +83,13 @@ async def get(db: aiosqlite.Connection, chat_id: int) -> Subscription | None:
 
 
 async def active(db: aiosqlite.Connection) -> list[Subscription]:
-    """Subscriptions that receive digests: active, not paused, in an active chat."""
-    sql = _SELECT + " WHERE s.active = 1 AND s.paused = 0 AND c.active = 1 ORDER BY s.chat_id"
-    async with db.execute(sql) as cur:
+    """Subscriptions that receive digests through Telegram: active, not paused, in an
+    active chat (not the terminal's)."""
+    sql = (
+        _SELECT + " WHERE s.active = 1 AND s.paused = 0 AND c.active = 1 AND c.type != ?"
+        " ORDER BY s.chat_id"
+    )
+    async with db.execute(sql, (TERMINAL,)) as cur:
         rows = await cur.fetchall()
     return [_row(tuple(r)) for r in rows]
 
@@ -92,8 +105,10 @@ async def subscribe(
     now: datetime,
     chat_type: str = "private",
     title: str | None = None,
+    thread_id: int | None = None,
 ) -> Subscription:
-    """Create or replace a chat's subscription and (re)activate it and its chat.
+    """Create or replace a chat's subscription and (re)activate it and its chat; in a forum
+    group, the digest goes to ``thread_id`` (the topic of the latest /dangky).
 
     A re-subscription keeps ``created_at`` unless the old one was cancelled: a cancelled
     subscription starts afresh, so it does not fire an overdue digest at once.
@@ -111,10 +126,10 @@ async def subscribe(
         await run(
             db,
             "INSERT INTO subscriptions(chat_id, weekday, time, timezone, provinces, paused,"
-            " active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?)"
+            " active, created_at, updated_at, thread_id) VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?, ?)"
             " ON CONFLICT(chat_id) DO UPDATE SET weekday = excluded.weekday,"
             " time = excluded.time, timezone = excluded.timezone,"
-            " provinces = excluded.provinces, paused = 0,"
+            " provinces = excluded.provinces, paused = 0, thread_id = excluded.thread_id,"
             " created_at = CASE WHEN subscriptions.active = 1 THEN subscriptions.created_at"
             " ELSE excluded.created_at END,"
             " active = 1, updated_at = excluded.updated_at",
@@ -126,6 +141,7 @@ async def subscribe(
                 json.dumps(list(provinces), ensure_ascii=False),
                 stamp,
                 stamp,
+                thread_id,
             ),
         )
     found = await get(db, chat_id)

@@ -33,6 +33,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -40,11 +41,13 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.jobs import register_jobs
 from bot.replies._bootstrap import import_bundled_if_empty, start_rescore
+from bot.replies.basic import BOT_DESCRIPTION, BOT_SHORT_DESCRIPTION
 from bot.replies.dispatch import ordered_commands
 from bot.services import Services
 from bot.telegram.errors import on_error
 from bot.telegram.flood import FloodGate
 from bot.telegram.handlers import arrival_hook, on_callback, on_message, on_my_chat_member
+from bot.telegram.inline import on_inline_query
 from bot.telegram.scheduler import SendScheduler
 from bot.telegram.updates import ChatOrderedProcessor
 
@@ -55,8 +58,14 @@ BOOTSTRAP_RETRIES = 5
 EXIT_NO_TOKEN = 2
 EXIT_BAD_TOKEN = 2
 EXIT_UNREACHABLE = 1
-# Only what the handlers use: less traffic, and no surprises from new update kinds.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+# Only what the handlers use: less traffic, and no surprises from new update kinds. No
+# channel posts: channels are managed from an admin's private chat (bot/telegram/channels.py).
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+    Update.INLINE_QUERY,
+]
 
 NO_TOKEN_HELP = """\
 danvan-bot: no Telegram bot token.
@@ -136,6 +145,7 @@ def build_application(settings: Settings) -> Application[Any, Any, Any, Any, Any
     processor.set_on_arrival(arrival_hook(app.bot_data, app.bot))
     app.add_handler(MessageHandler(filters.TEXT, on_message))
     app.add_handler(CallbackQueryHandler(on_callback))
+    app.add_handler(InlineQueryHandler(on_inline_query))
     app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_error_handler(on_error)
     return app
@@ -148,6 +158,7 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await import_bundled_if_empty(services)
     start_rescore(services)  # relevance of a new classifier version
     await _set_commands(app)
+    await _set_descriptions(app)
     register_jobs(app, services)
     log.info("bot @%s ready", app.bot.username)
 
@@ -175,6 +186,25 @@ async def _set_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             await app.bot.set_my_commands(with_admin, scope=BotCommandScopeChat(user_id))
         except TelegramError as exc:  # e.g. the admin has not started the bot yet
             log.info("could not set the admin menu for user %s: %s", user_id, exc)
+
+
+async def _set_descriptions(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """What Telegram shows before /start and on the bot's profile, in Vietnamese, for
+    everyone and for vi clients. Set only when different: these calls are rate-limited."""
+    bot = app.bot
+    for language in ("", "vi"):
+        try:
+            current = await bot.get_my_description(language_code=language or None)
+            if current.description != BOT_DESCRIPTION:
+                await bot.set_my_description(BOT_DESCRIPTION, language_code=language or None)
+            short = await bot.get_my_short_description(language_code=language or None)
+            if short.short_description != BOT_SHORT_DESCRIPTION:
+                await bot.set_my_short_description(
+                    BOT_SHORT_DESCRIPTION, language_code=language or None
+                )
+        except TelegramError as exc:
+            log.warning("could not set the bot's description: %s", exc)
+            return
 
 
 def _webhook_path(url: str) -> str:

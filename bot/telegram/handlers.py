@@ -10,14 +10,18 @@ here. Every message goes out through the process's send budget
 (:mod:`bot.telegram.scheduler`) as a reply, ahead of any digest. A new kind of update
 (inline queries, channel posts) gets a handler here, a line in :func:`classify` if it
 should count against a flood bucket, and its update type in ``app.ALLOWED_UPDATES``.
+
+Inline queries are answered in :mod:`bot.telegram.inline`. Channels are managed from an
+admin's private chat (:mod:`bot.telegram.channels`): the bot never reads channel posts. In a
+forum group, a reply goes to the topic the message came from (:func:`~bot.telegram.access.
+topic_of`), and /dangky there remembers the topic for the digest.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import CallbackQuery, Chat, Message, ReplyParameters, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
@@ -25,39 +29,30 @@ from telegram.error import ChatMigrated, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.replies import dispatch
-from bot.replies.model import ChatContext
+from bot.replies.model import ChatContext, Target
 from bot.replies.registry import CALLBACKS
+from bot.replies.subscribe_buttons import CHANNEL_ADMIN_ONLY
 from bot.store.subscriptions import migrate_chat
+from bot.telegram.access import is_admin_of, services_of, topic_of, verdict_of
+from bot.telegram.channels import channel_target, offer_channel_digest, pressed_channel
 from bot.telegram.chats import mark_inactive, record_chat
 from bot.telegram.flood import (
-    ALLOWED,
     BUTTON_NOTICE,
     COMMAND_NOTICE,
     Decision,
     FloodGate,
     Kind,
-    Verdict,
 )
 from bot.telegram.send import answer_press, send_reply
 
-if TYPE_CHECKING:
-    from bot.services import Services
-
 log = logging.getLogger(__name__)
 
-ADMIN_CACHE_SECONDS = 300.0
 READ_ONLY_MODULES = frozenset({"bot.replies.basic", "bot.replies.browse", "bot.replies.find"})
-_ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 # answerCallbackQuery takes at most 200 characters.
 GROUP_ADMIN_ALERT = (
     "Trong nhóm, chỉ quản trị viên mới dùng được nút này (đổi cài đặt bản tin của nhóm). "
     "Muốn nhận bản tin cho riêng mình, bạn nhắn /dangky cho bot."
 )
-
-
-def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    services: Services = context.application.bot_data["services"]
-    return services
 
 
 async def _remember_chat(context: ContextTypes.DEFAULT_TYPE, chat: Chat) -> None:
@@ -87,25 +82,7 @@ async def _is_chat_admin(
         return True
     if user is None:
         return False
-    return await _is_admin_of(context, chat.id, user.id)
-
-
-async def _is_admin_of(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> bool:
-    """Asked of Telegram at most once per ADMIN_CACHE_SECONDS per (group, user)."""
-    cache: dict[tuple[int, int], tuple[float, bool]] = context.application.bot_data.setdefault(
-        "admin_cache", {}
-    )
-    hit = cache.get((chat_id, user_id))
-    if hit and time.monotonic() - hit[0] < ADMIN_CACHE_SECONDS:
-        return hit[1]
-    try:
-        member = await context.bot.get_chat_member(chat_id, user_id)
-    except TelegramError as exc:
-        log.warning("could not check admin status in chat %s: %s", chat_id, exc)
-        return False
-    admin = member.status in _ADMIN_STATUSES
-    cache[(chat_id, user_id)] = (time.monotonic(), admin)
-    return admin
+    return await is_admin_of(context, chat.id, user.id)
 
 
 def _may_need_admin(handler: object) -> bool:
@@ -126,6 +103,8 @@ def classify(update: object, bot_username: str) -> tuple[Kind, int] | None:
     query = update.callback_query
     if query is not None:
         return Kind.BUTTON, query.from_user.id
+    if update.inline_query is not None:  # typing "@bot từ khóa": cheap, like paging
+        return Kind.BUTTON, update.inline_query.from_user.id
     message = update.message
     if message is None or message.text is None or message.chat.type == ChatType.CHANNEL:
         return None
@@ -154,11 +133,6 @@ def arrival_hook(bot_data: dict[str, Any], bot: Any) -> Callable[[object], None]
     return on_arrival
 
 
-def _verdict(context: ContextTypes.DEFAULT_TYPE, update: Update) -> Verdict:
-    gate: FloodGate | None = context.application.bot_data.get("flood")
-    return ALLOWED if gate is None else gate.verdict(update.update_id)
-
-
 def make_context(
     context: ContextTypes.DEFAULT_TYPE,
     chat: Chat,
@@ -166,6 +140,8 @@ def make_context(
     *,
     reply_to_text: str | None = None,
     is_chat_admin: bool = True,
+    thread_id: int | None = None,
+    target: Target | None = None,
 ) -> ChatContext:
     services = services_of(context)
     user_id = user.id if user else None
@@ -179,6 +155,9 @@ def make_context(
         is_chat_admin=is_chat_admin,
         reply_to_text=reply_to_text,
         bot_username=context.bot.username or "",
+        thread_id=thread_id,
+        target=target,
+        inline_mode=bool(context.bot.supports_inline_queries),
     )
 
 
@@ -193,7 +172,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     parsed = dispatch.parse_command(message.text, context.bot.username or "")
     cmd = dispatch.find_command(parsed.name) if parsed is not None else None
     is_group = chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
-    verdict = _verdict(context, update)
+    verdict = verdict_of(context, update)
     if verdict.decision is Decision.NOTICE:
         await context.bot.send_message(
             chat.id,
@@ -213,7 +192,12 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     is_admin = True
     if is_group and cmd is not None and _may_need_admin(cmd.handler):
         is_admin = await _is_chat_admin(context, message, user)
-    ctx = make_context(context, chat, user, reply_to_text=reply_to_text, is_chat_admin=is_admin)
+    args = parsed.args if parsed is not None else ""
+    target = await channel_target(context, chat, cmd, args, user)
+    ctx = make_context(
+        context, chat, user, reply_to_text=reply_to_text, is_chat_admin=is_admin,
+        thread_id=topic_of(message), target=target,
+    )  # fmt: skip
     reply = await dispatch.handle_text(message.text, ctx, services_of(context))
     if reply is None:
         return
@@ -223,7 +207,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             chat.id,
             reply,
             reply_to=message.message_id if is_group else None,
-            thread_id=message.message_thread_id if message.is_topic_message else None,
+            thread_id=topic_of(message),
         )
     except ChatMigrated as exc:
         # The group became a supergroup: move the chat (subscriptions follow), answer there.
@@ -240,7 +224,7 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     query = update.callback_query
     if query is None:
         return
-    verdict = _verdict(context, update)
+    verdict = verdict_of(context, update)
     if verdict.decision is not Decision.ALLOW:
         await _answer(query, BUTTON_NOTICE.format(seconds=verdict.seconds))
         return
@@ -253,12 +237,20 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP) and isinstance(message, Message):
         handler = CALLBACKS.get((query.data or "").partition(":")[0])
         if _may_need_admin(handler):
-            is_admin = await _is_admin_of(context, chat.id, query.from_user.id)
+            is_admin = await is_admin_of(context, chat.id, query.from_user.id)
         if not is_admin:
             await _answer(query, GROUP_ADMIN_ALERT, alert=True)
             return
+    refused, target = await pressed_channel(context, query)
+    if refused:
+        await _answer(query, CHANNEL_ADMIN_ONLY, alert=True)
+        return
     await _answer(query)
-    ctx = make_context(context, chat, query.from_user, is_chat_admin=is_admin)
+    thread = topic_of(message) if isinstance(message, Message) else None
+    ctx = make_context(
+        context, chat, query.from_user, is_chat_admin=is_admin, thread_id=thread,
+        target=target,
+    )  # fmt: skip
     reply = await dispatch.handle_callback(query.data or "", ctx, services_of(context))
     await answer_press(context.bot, query, reply)
 
@@ -281,6 +273,8 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
         await mark_inactive(services.db, change.chat.id, services.clock())
         forget_chat(context.application.bot_data, change.chat.id)
-    else:
-        forget_chat(context.application.bot_data, change.chat.id)
-        await _remember_chat(context, change.chat)
+        return
+    forget_chat(context.application.bot_data, change.chat.id)
+    await _remember_chat(context, change.chat)
+    if change.chat.type == ChatType.CHANNEL and status == ChatMemberStatus.ADMINISTRATOR:
+        await offer_channel_digest(context, update)

@@ -68,8 +68,14 @@ async def send_reply(
 
 
 async def answer_press(bot: Bot, query: CallbackQuery, reply: Reply) -> None:
-    """Edit the message the button was on (paging), or send a new message."""
+    """Edit the message the button was on (paging), or send a new message (in the same
+    forum topic)."""
     message = query.message
+    thread = (
+        message.message_thread_id
+        if isinstance(message, Message) and message.is_topic_message
+        else None
+    )
     if reply.edit and isinstance(message, Message):
         try:
             await message.edit_text(
@@ -82,11 +88,11 @@ async def answer_press(bot: Bot, query: CallbackQuery, reply: Reply) -> None:
             if "not modified" in str(exc).lower():
                 return
             # Too old to edit, or deleted: answer with a new message instead.
-            await send_reply(bot, message.chat_id, replace(reply, edit=False))
+            await send_reply(bot, message.chat_id, replace(reply, edit=False), thread_id=thread)
             return
         if len(reply.parts) > 1:
             rest = Reply(parts=reply.parts[1:], buttons=reply.buttons)
-            await send_reply(bot, message.chat_id, rest)
+            await send_reply(bot, message.chat_id, rest, thread_id=thread)
         return
     chat_id = message.chat.id if message is not None else query.from_user.id
-    await send_reply(bot, chat_id, reply)
+    await send_reply(bot, chat_id, reply, thread_id=thread)

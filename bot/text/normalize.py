@@ -1,6 +1,8 @@
 """Normalise Vietnamese text on the way in, and fold it for search.
 
-Every string that enters the archive goes through :func:`clean_nfc`. :func:`fold` (no case,
+Every string that enters the archive goes through :func:`clean_nfc` (one-line strings such as
+titles through :func:`clean_line`), which ends with :func:`strip_controls`: no control or
+invisible format character reaches the archive or a message. :func:`fold` (no case,
 no diacritics, ``đ`` -> ``d``) keeps the length of its input character for character, so an
 offset found in a folded string is the same offset in the original: snippets and highlights
 are cut from the original text at the positions the folded search found.
@@ -53,16 +55,51 @@ _LOOKALIKES = {
 
 _SPACES_RE = re.compile(r"[ \t\f\v]+")
 _LINE_EDGES_RE = re.compile(r" *\n *")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
 _ODD_RE = re.compile("[" + "".join(_LOOKALIKES) + "]")
 
+# Characters that are invisible or change how the text around them is shown, and that no
+# Vietnamese text needs: C0 and C1 controls (tab and newline aside); every format character
+# (Unicode category Cf): bidirectional marks, embeddings, overrides and isolates (U+202E
+# turns everything after it right to left), zero-width space and joiners, word joiner,
+# invisible operators, BOM, interlinear annotation, tag characters (invisible ASCII);
+# lone surrogates (UTF-8 cannot carry them: the send would fail) and the noncharacters
+# U+FFFE/U+FFFF. ZWJ and ZWNJ go too: they shape Indic and Arabic scripts and Vietnamese
+# never needs them; kept, they hide inside words and defeat search and comparison, while
+# an emoji ZWJ sequence without them only falls apart into its emoji, still readable.
+# Variation selectors stay (emoji presentation). tests/unit/test_controls.py checks this
+# list against every Cc/Cf/Cs code point of the running Python's Unicode data.
+_INVISIBLE = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    "\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff"
+    "\ufeff\ufff9-\ufffb\ufffe\uffff\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+# Controls that str.split() treats as white space become a space, so words stay apart.
+_SPACE_CONTROLS = frozenset("\r\x0b\x0c\x1c\x1d\x1e\x1f\x85")
 
-# Either of the above: most texts have none, and one scan is cheaper than two.
-_ANY_FIX_RE = re.compile(_CONTROL_RE.pattern[:-1] + _ODD_RE.pattern[1:])
+# Any of the above: most texts have none, and one scan is cheaper than two.
+_ANY_FIX_RE = re.compile(f"[{_INVISIBLE}" + "".join(_LOOKALIKES) + "]")
+
+
+def _neutral(match: re.Match[str]) -> str:
+    return " " if match.group() in _SPACE_CONTROLS else ""
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control and invisible format characters (bidi overrides, zero-width
+    characters, C0/C1 controls...); tab and newline kept, white-space controls made spaces.
+
+    The guard every source's text passes (through :func:`clean_nfc`), and the last one in
+    rendering: a text that has none (nearly all) comes back as is after one scan."""
+    if _INVISIBLE_RE.search(text) is None:
+        return text
+    return _INVISIBLE_RE.sub(_neutral, text)
 
 
 def clean_nfc(text: str) -> str:
-    """NFC, Vietnamese look-alike letters fixed, odd spaces made plain; newlines kept.
+    """NFC, Vietnamese look-alike letters fixed, odd spaces made plain, controls and
+    invisible characters removed (:func:`strip_controls`); newlines kept.
 
     Afterwards the only white space left is " ", "\n" and "\t" (which squeeze_spaces makes
     a plain space): cleaning code can split lines and words on those alone."""
@@ -76,9 +113,12 @@ def clean_nfc(text: str) -> str:
             text = text.replace(odd, _LOOKALIKES[odd])
         # The look-alike letters can create new combinable pairs.
         text = unicodedata.normalize("NFC", text)
-    if _CONTROL_RE.search(text):
-        text = _CONTROL_RE.sub("", text)
-    return text
+    return strip_controls(text)
+
+
+def clean_line(text: str) -> str:
+    """A one-line string (a title): :func:`clean_nfc`, white space runs made one space."""
+    return " ".join(clean_nfc(text).split())
 
 
 def squeeze_spaces(text: str) -> str:

@@ -24,6 +24,7 @@ from bot.text.normalize import clean_nfc, fold
 
 # Shipped as package data: the repository's top-level content/ is the package bot.content.
 DEFAULT_GAZETTEER = Path(str(resources.files("bot.content") / "provinces.json"))
+MERGER_2025 = "2025-07-01"  # Nghị quyết 202/2025/QH15: 63 units became 34
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Unit:
     current: str
     is_current: bool  # one of the 34 units since 2025-07-01
     is_former: bool  # one of the 63 units before 2025-07-01
+    joined: str | None = None  # YYYY-MM-DD it became part of ``current`` (merged units)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Resolution:
 
     unit: Unit
     typed_name: str  # the canonical name of what they typed (may be a former unit)
+    joined: str | None = None  # YYYY-MM-DD the typed unit became part of ``unit``
 
     @property
     def renamed(self) -> bool:
@@ -81,6 +84,9 @@ class Gazetteer:
     def __init__(self, data: dict[str, list[dict[str, object]]]) -> None:
         self.former: dict[str, Unit] = {}
         self.current: dict[str, Unit] = {}
+        # Units merged before 2025 (Hà Tây, 2008): understood when typed, never looked for
+        # in running text ("Ảnh: Hà Tây" is a photographer's byline in the labelled set).
+        self.historical: dict[str, Unit] = {}
         self._keys: dict[str, tuple[Unit, str]] = {}
         self._surface: dict[str, str] = {}  # written form in text -> former unit name
         self._needs_prefix: set[str] = set()
@@ -93,7 +99,9 @@ class Gazetteer:
             self.current[name] = Unit(name, name, True, name in former_names)
         for u in data["old_units"]:
             name = str(u["name"])
-            unit = Unit(name, str(u["current"]), name in current_names, True)
+            merged = str(u["current"]) != name
+            unit = Unit(name, str(u["current"]), name in current_names, True,
+                        MERGER_2025 if merged else None)  # fmt: skip
             self.former[name] = unit
             aliases = [str(a) for a in u["aliases"]]  # type: ignore[attr-defined]
             if u.get("name_before_2025"):
@@ -106,6 +114,12 @@ class Gazetteer:
             unit = self.current[name]
             for spelling in (name, str(u["short_name"]), str(u["official_name"])):
                 self._keys[_key(spelling)] = (unit, name)
+        for u in data.get("historical_units", []):
+            name, current = str(u["name"]), str(u["current"])
+            unit = Unit(name, current, False, False, str(u["joined"]))
+            self.historical[name] = unit
+            for spelling in [name, *(str(a) for a in u["aliases"])]:  # type: ignore[attr-defined]
+                self._keys.setdefault(_key(spelling), (unit, name))
         # Common user shorthands.
         hcm = self.current.get("Thành phố Hồ Chí Minh")
         if hcm:
@@ -129,7 +143,14 @@ class Gazetteer:
             return None
         unit, typed = hit
         current = self.current[unit.current]
-        return Resolution(unit=current, typed_name=typed)
+        return Resolution(unit=current, typed_name=typed, joined=unit.joined)
+
+    def is_new_name(self, name: str, current: str) -> bool:
+        """True when ``name`` is an earlier name of the unit ``current`` itself, not a unit
+        merged into it: "Thừa Thiên Huế" is now "thành phố Huế" (renamed on 2025-01-01),
+        while "Bắc Kạn" is now part of Thái Nguyên."""
+        hit = self._keys.get(_key(name))
+        return hit is not None and name != current and hit[1] == current
 
     # --- running text --------------------------------------------------------------------
 

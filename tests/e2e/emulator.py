@@ -1,7 +1,8 @@
 """A small Telegram Bot API emulator for end-to-end tests and benchmarks.
 
 It speaks enough of the Bot API for python-telegram-bot 22 (``getMe``, long-polling
-``getUpdates``, ``sendMessage``, edits, callback answers, chat members, commands, webhooks)
+``getUpdates``, ``sendMessage``, edits, callback answers, chat members, commands, webhooks,
+inline queries, channels, forum topics, the bot's descriptions)
 and validates what it receives the way Telegram does: HTML with Telegram's tag set, 4096
 characters after entity parsing, non-empty text, 64-byte callback data, inline keyboard
 shape. It can inject failures per chat (403, 429, 5xx, dropped connections, a group
@@ -47,6 +48,10 @@ MAX_TEXT_LENGTH = 4096
 MAX_CALLBACK_DATA_BYTES = 64
 MAX_BUTTONS = 100
 MAX_CALLBACK_ANSWER_LENGTH = 200
+MAX_INLINE_RESULTS = 50
+QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
+MAX_DESCRIPTION = 512  # setMyDescription
+MAX_SHORT_DESCRIPTION = 120  # setMyShortDescription
 
 CONFLICT_POLL = (
     "Conflict: terminated by other getUpdates request; "
@@ -421,6 +426,27 @@ def validate_reply_markup(markup: Any) -> None:
                 raise bad_request("BUTTON_URL_INVALID")
 
 
+def _validate_inline_result(result: Any, seen: set[str]) -> None:
+    """An InlineQueryResultArticle as Telegram checks it: a unique id of 1-64 bytes, a title,
+    a text message of 1-4096 characters after parsing, a valid keyboard."""
+    if not isinstance(result, dict) or result.get("type") != "article":
+        raise bad_request("RESULT_TYPE_INVALID")
+    result_id = str(result.get("id", ""))
+    if not 1 <= len(result_id.encode("utf-8")) <= 64:
+        raise bad_request("RESULT_ID_INVALID")
+    if result_id in seen:
+        raise bad_request("RESULT_ID_DUPLICATE")
+    seen.add(result_id)
+    if not str(result.get("title", "")).strip():
+        raise bad_request("RESULT_TITLE_EMPTY")
+    content = result.get("input_message_content")
+    if not isinstance(content, dict) or not isinstance(content.get("message_text"), str):
+        raise bad_request("MESSAGE_EMPTY")
+    visible_text(content["message_text"], content.get("parse_mode"))  # raises like sendMessage
+    if "reply_markup" in result:
+        validate_reply_markup(result["reply_markup"])
+
+
 # --- the emulated world --------------------------------------------------------------------
 
 
@@ -448,13 +474,20 @@ class User:
 @dataclass
 class Chat:
     id: int
-    type: str  # private | group | supergroup
+    type: str  # private | group | supergroup | channel
     title: str | None = None
     user: User | None = None  # the other side of a private chat
     # user id -> "creator" | "administrator" | "member" | "left" | "kicked"
     members: dict[int, str] = field(default_factory=dict)
     migrated_to: int | None = None
     bot_left: bool = False
+    username: str | None = None  # a public group's or channel's @username
+    is_forum: bool = False  # a supergroup with topics
+    topics: dict[int, str] = field(default_factory=dict)  # open topics: thread id -> name
+    closed_topics: set[int] = field(default_factory=set)
+    # Administrator rights that differ from the defaults, per member (e.g. a channel admin
+    # without {"can_post_messages": False}).
+    rights: dict[int, dict[str, bool]] = field(default_factory=dict)
 
     def to_api(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "type": self.type}
@@ -464,6 +497,10 @@ class Chat:
                 data["username"] = self.user.username
         else:
             data["title"] = self.title or f"Chat {self.id}"
+            if self.username:
+                data["username"] = self.username
+            if self.is_forum:
+                data["is_forum"] = True
         return data
 
 
@@ -487,6 +524,8 @@ class Message:
     edits: list[str] = field(default_factory=list)  # earlier texts, oldest first
     edit_count: int = 0  # edits of text or markup
     deleted: bool = False
+    thread_id: int | None = None  # the forum topic it is in
+    via_bot: bool = False  # sent by a user through the bot's inline mode
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
@@ -598,8 +637,10 @@ class Emulator:
         auto_create_chats: bool = True,
         clock: Callable[[], float] = time.monotonic,
         round_trip: float = 0.0,
+        inline_mode: bool = False,
     ) -> None:
         self.token = token
+        self.inline_mode = inline_mode  # what @BotFather's /setinline switches on
         # Network delay to simulate: half on the way in (before the call is handled and
         # counted), half on the way back. 0: as fast as 127.0.0.1 goes.
         self.round_trip = round_trip
@@ -617,6 +658,11 @@ class Emulator:
         self._webhook_task: asyncio.Task[None] | None = None
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (scope, lang)
         self.callback_answers: dict[str, dict[str, Any]] = {}
+        # answerInlineQuery, by query id: results, next_offset, cache_time, is_personal
+        self.inline_answers: dict[str, dict[str, Any]] = {}
+        self._open_inline: set[str] = set()
+        # setMyDescription / setMyShortDescription: (kind, language) -> text
+        self.descriptions: dict[tuple[str, str], str] = {}
         self.chat_actions: list[tuple[int, str]] = []
         self.flood: FloodLimits | None = None
         self._messages: dict[int, list[Message]] = {}
@@ -708,7 +754,9 @@ class Emulator:
             for c in self.calls[since:]
             if c.status == 400
             and c.method in SEND_METHODS | {"editMessageText", "editMessageReplyMarkup",
-                                            "answerCallbackQuery", "setMyCommands"}
+                                            "answerCallbackQuery", "setMyCommands",
+                                            "answerInlineQuery", "setMyDescription",
+                                            "setMyShortDescription"}
             and "message is not modified" not in (c.error or "")
         ]  # fmt: skip
 
@@ -784,6 +832,16 @@ class Emulator:
             self.chats[chat_id] = chat
         return chat
 
+    def _chat_param(self, value: Any) -> Chat:
+        """A ``chat_id`` parameter: a number, or ``@username`` of a public group or channel."""
+        if isinstance(value, str) and value.startswith("@"):
+            name = value[1:].lower()
+            for chat in self.chats.values():
+                if chat.type != "private" and (chat.username or "").lower() == name:
+                    return chat
+            raise bad_request("chat not found")
+        return self._chat(_int({"chat_id": value}, "chat_id"))
+
     def _new_message_id(self, chat_id: int) -> int:
         nxt = self._next_message_id.get(chat_id, 1)
         self._next_message_id[chat_id] = nxt + 1
@@ -795,13 +853,22 @@ class Emulator:
         return msg
 
     def _message_to_api(self, msg: Message, with_reply: bool = True) -> dict[str, Any]:
+        chat = self.chats[msg.chat_id]
         data: dict[str, Any] = {
             "message_id": msg.message_id,
-            "from": msg.from_user.to_api(),
-            "chat": self.chats[msg.chat_id].to_api(),
+            "chat": chat.to_api(),
             "date": msg.date,
             "text": msg.plain,
         }
+        if chat.type == "channel":
+            data["sender_chat"] = chat.to_api()  # a channel post has no "from"
+        else:
+            data["from"] = msg.from_user.to_api()
+        if msg.thread_id is not None:
+            data["message_thread_id"] = msg.thread_id
+            data["is_topic_message"] = True
+        if msg.via_bot:
+            data["via_bot"] = self.bot.to_api()
         if msg.entities:
             data["entities"] = msg.entities
         if msg.reply_markup and "inline_keyboard" in msg.reply_markup:
@@ -828,9 +895,13 @@ class Emulator:
         text: str,
         chat: Chat | None = None,
         reply_to: Message | None = None,
+        thread: int | None = None,
     ) -> Message:
-        """The user writes ``text`` in ``chat`` (default: their private chat with the bot)."""
+        """The user writes ``text`` in ``chat`` (default: their private chat with the bot),
+        in forum topic ``thread`` if given (None: the General topic)."""
         chat = chat or self.private_chat(user)
+        if thread is not None and thread not in chat.topics:
+            raise ValueError(f"chat {chat.id} has no open topic {thread}")
         msg = Message(
             chat_id=chat.id,
             message_id=self._new_message_id(chat.id),
@@ -841,6 +912,7 @@ class Emulator:
             sent_at=self.clock(),
             entities=command_entities(text),
             reply_to=reply_to.message_id if reply_to else None,
+            thread_id=thread,
         )
         self._record(msg)
         self._push_update("message", self._message_to_api(msg))
@@ -881,6 +953,150 @@ class Emulator:
                 "new_chat_member": {"status": "member", "user": self.bot.to_api()},
             },
         )
+
+    # --- channels, forum topics, inline mode -------------------------------------------------
+
+    def add_channel(
+        self,
+        title: str,
+        *,
+        username: str | None = None,
+        admins: Iterable[User] = (),
+        bot: str = "poster",
+    ) -> Chat:
+        """A channel (the first admin is its creator). ``bot``: "poster" (an admin that may
+        post), "admin" (an admin without the right to post), "absent" (not in it)."""
+        chat_id = -(1_000_000_000_000 + next(self._supergroup_ids))
+        chat = Chat(chat_id, "channel", title=title, username=username)
+        for i, user in enumerate(admins):
+            chat.members[user.id] = "creator" if i == 0 else "administrator"
+        self._set_bot_rights(chat, bot)
+        self.chats[chat_id] = chat
+        return chat
+
+    def _set_bot_rights(self, chat: Chat, bot: str) -> None:
+        if bot not in ("poster", "admin", "absent"):
+            raise ValueError(f"bot must be poster, admin or absent, not {bot!r}")
+        chat.members[self.bot.id] = "left" if bot == "absent" else "administrator"
+        chat.rights[self.bot.id] = {"can_post_messages": bot == "poster"}
+
+    def promote_bot_in_channel(self, chat: Chat, by: User, bot: str = "poster") -> None:
+        """``by`` makes the bot an admin of ``chat`` (or changes its rights): Telegram sends
+        the bot a my_chat_member update saying who did it."""
+        old = self._member(chat, self.bot.id)
+        self._set_bot_rights(chat, bot)
+        self._push_update(
+            "my_chat_member",
+            {
+                "chat": chat.to_api(),
+                "from": by.to_api(),
+                "date": int(time.time()),
+                "old_chat_member": old,
+                "new_chat_member": self._member(chat, self.bot.id),
+            },
+        )
+
+    def add_forum(
+        self,
+        title: str,
+        *,
+        admins: Iterable[User] = (),
+        members: Iterable[User] = (),
+        topics: Iterable[str] = (),
+    ) -> Chat:
+        """A supergroup with topics; ``topics`` are created in order (see :meth:`topic`)."""
+        chat = self.add_group(title, admins=admins, members=members, supergroup=True)
+        chat.is_forum = True
+        for name in topics:
+            self.create_topic(chat, name)
+        return chat
+
+    def create_topic(self, chat: Chat, name: str) -> int:
+        """A new topic; its thread id is the id of the message that created it."""
+        if not chat.is_forum:
+            raise ValueError(f"chat {chat.id} is not a forum")
+        thread = self._new_message_id(chat.id)
+        chat.topics[thread] = name
+        return thread
+
+    def topic(self, chat: Chat, name: str) -> int:
+        return next(t for t, n in chat.topics.items() if n == name)
+
+    def close_topic(self, chat: Chat, thread: int) -> None:
+        chat.topics.pop(thread, None)
+        chat.closed_topics.add(thread)
+
+    def delete_topic(self, chat: Chat, thread: int) -> None:
+        chat.topics.pop(thread, None)
+        chat.closed_topics.discard(thread)
+
+    def inline_query(
+        self, user: User, query: str, *, offset: str = "", chat_type: str = "sender"
+    ) -> str:
+        """The user types ``@bot query`` in a chat of ``chat_type``; returns the query id."""
+        query_id = str(next(self._callback_ids))
+        self._open_inline.add(query_id)
+        self._push_update(
+            "inline_query",
+            {
+                "id": query_id,
+                "from": user.to_api(),
+                "query": query,
+                "offset": offset,
+                "chat_type": chat_type,
+            },
+        )
+        return query_id
+
+    def choose_inline_result(
+        self, user: User, chat: Chat, query_id: str, result_id: str
+    ) -> Message:
+        """The user taps a result: its message is sent to ``chat`` in their name, "via" the
+        bot, as Telegram would show it (parsed and checked when the bot answered)."""
+        answer = self.inline_answers[query_id]
+        result = next(r for r in answer["results"] if r["id"] == result_id)
+        content = result["input_message_content"]
+        plain, entities = visible_text(content["message_text"], content.get("parse_mode"))
+        msg = Message(
+            chat_id=chat.id,
+            message_id=self._new_message_id(chat.id),
+            from_user=user,
+            text=content["message_text"],
+            plain=plain,
+            date=int(time.time()),
+            sent_at=self.clock(),
+            parse_mode=content.get("parse_mode"),
+            entities=entities,
+            reply_markup=result.get("reply_markup"),
+            via_bot=True,
+        )
+        self._record(msg)
+        self._notify()
+        return msg
+
+    def _api_answerInlineQuery(self, params: dict[str, Any], chat: Chat | None) -> Any:
+        query_id = str(params.get("inline_query_id", ""))
+        if query_id not in self._open_inline or query_id in self.inline_answers:
+            raise bad_request(QUERY_TOO_OLD)
+        results = _json(params, "results")
+        if not isinstance(results, list):
+            raise bad_request("can't parse inline query results JSON object")
+        if len(results) > MAX_INLINE_RESULTS:
+            raise bad_request("RESULTS_TOO_MUCH")
+        seen: set[str] = set()
+        for result in results:
+            _validate_inline_result(result, seen)
+        next_offset = str(params.get("next_offset") or "")
+        if len(next_offset.encode("utf-8")) > 64:
+            raise bad_request("NEXT_OFFSET_INVALID")
+        self.inline_answers[query_id] = {
+            "results": results,
+            "next_offset": next_offset,
+            "cache_time": _int(params, "cache_time", 300),
+            "is_personal": _bool(params, "is_personal"),
+            "button": _json(params, "button"),
+        }
+        return True
 
     # --- what the bot did ------------------------------------------------------------------
 
@@ -1082,7 +1298,7 @@ class Emulator:
             self._raise_failure(failure, None)
         chat: Chat | None = None
         if method in CHAT_METHODS and "chat_id" in params:
-            chat = self._chat(_int(params, "chat_id"))
+            chat = self._chat_param(params["chat_id"])
             failure = self._take_failure(self._chat_failures.get(chat.id, []), method, True)
             if failure is not None:
                 self._raise_failure(failure, chat)
@@ -1112,7 +1328,7 @@ class Emulator:
             **self.bot.to_api(),
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": self.inline_mode,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
@@ -1259,15 +1475,62 @@ class Emulator:
         self.commands.pop(self._commands_key(params), None)
         return True
 
-    def _api_setMyDescription(self, params: dict[str, Any], chat: Chat | None) -> Any:
+    def _set_description(self, params: dict[str, Any], kind: str, limit: int) -> bool:
+        text = str(params.get(kind) or "")
+        if len(text) > limit:
+            raise bad_request(f"{kind} is too long")
+        key = (kind, str(params.get("language_code") or ""))
+        if text:
+            self.descriptions[key] = text
+        else:
+            self.descriptions.pop(key, None)
         return True
 
-    _api_setMyShortDescription = _api_setMyDescription
-    _api_setMyName = _api_setMyDescription
-    _api_setChatMenuButton = _api_setMyDescription
+    def _api_setMyDescription(self, params: dict[str, Any], chat: Chat | None) -> Any:
+        return self._set_description(params, "description", MAX_DESCRIPTION)
+
+    def _api_setMyShortDescription(self, params: dict[str, Any], chat: Chat | None) -> Any:
+        return self._set_description(params, "short_description", MAX_SHORT_DESCRIPTION)
+
+    def _api_getMyDescription(self, params: dict[str, Any], chat: Chat | None) -> Any:
+        # The language's own text (empty when it has none), as TDLib documents it.
+        lang = str(params.get("language_code") or "")
+        return {"description": self.descriptions.get(("description", lang), "")}
+
+    def _api_getMyShortDescription(self, params: dict[str, Any], chat: Chat | None) -> Any:
+        lang = str(params.get("language_code") or "")
+        return {"short_description": self.descriptions.get(("short_description", lang), "")}
+
+    def _api_setMyName(self, params: dict[str, Any], chat: Chat | None) -> Any:
+        return True
+
+    _api_setChatMenuButton = _api_setMyName
+
+    def _check_can_post(self, chat: Chat) -> None:
+        """A channel takes messages only from an admin with the right to post."""
+        if chat.type != "channel":
+            return
+        status = chat.members.get(self.bot.id, "left")
+        if status not in ("administrator", "creator"):
+            raise ApiError(403, "Forbidden: bot is not a member of the channel chat")
+        if not chat.rights.get(self.bot.id, {}).get("can_post_messages", True):
+            raise bad_request("need administrator rights in the channel chat")
+
+    def _thread_for(self, params: dict[str, Any], chat: Chat) -> int | None:
+        """``message_thread_id``: an open topic of a forum; the General topic has none."""
+        if "message_thread_id" not in params or params["message_thread_id"] in (None, ""):
+            return None
+        thread = _int(params, "message_thread_id")
+        if not chat.is_forum or (thread not in chat.topics and thread not in chat.closed_topics):
+            raise bad_request("message thread not found")
+        if thread in chat.closed_topics:
+            raise bad_request("TOPIC_CLOSED")
+        return thread
 
     def _api_sendMessage(self, params: dict[str, Any], chat: Chat | None) -> Any:
         assert chat is not None
+        self._check_can_post(chat)
+        thread = self._thread_for(params, chat)
         text = params.get("text")
         if not isinstance(text, str):
             raise bad_request("message text is empty")
@@ -1289,6 +1552,8 @@ class Emulator:
             if not allow:
                 raise bad_request("message to be replied not found")
             reply_to = None
+        if thread is None and reply_to is not None:  # a reply goes to the topic it answers
+            thread = self._by_id[(chat.id, reply_to)].thread_id
         msg = Message(
             chat_id=chat.id,
             message_id=self._new_message_id(chat.id),
@@ -1303,6 +1568,7 @@ class Emulator:
             reply_to=reply_to,
             link_preview_options=_json(params, "link_preview_options"),
             outgoing=True,
+            thread_id=thread,
         )
         self._record(msg)
         return self._message_to_api(msg)
@@ -1363,9 +1629,7 @@ class Emulator:
     def _api_answerCallbackQuery(self, params: dict[str, Any], chat: Chat | None) -> Any:
         query_id = str(params.get("callback_query_id", ""))
         if query_id not in self._open_callbacks or query_id in self.callback_answers:
-            raise bad_request(
-                "query is too old and response timeout expired or query ID is invalid"
-            )
+            raise bad_request(QUERY_TOO_OLD)
         text = params.get("text")
         if isinstance(text, str) and len(text) > MAX_CALLBACK_ANSWER_LENGTH:
             raise bad_request("MESSAGE_TOO_LONG")
@@ -1424,6 +1688,11 @@ class Emulator:
                     "can_delete_stories": False,
                 }
             )
+            if chat.type == "channel":
+                data.update({"can_post_messages": True, "can_edit_messages": True})
+            elif chat.is_forum:
+                data["can_manage_topics"] = True
+            data.update(chat.rights.get(user_id, {}))
         elif status == "kicked":
             data["until_date"] = 0
         return data

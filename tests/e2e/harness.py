@@ -391,14 +391,16 @@ class Person:
         count: int = 1,
         reply_to: Message | None = None,
         timeout: float = REPLY_TIMEOUT,
+        thread: int | None = None,
     ) -> list[Message]:
-        """Write ``text``; return the first ``count`` messages the bot sends in reply.
+        """Write ``text`` (in forum topic ``thread``, if given); return the first ``count``
+        messages the bot sends in reply.
 
         Only sends count: a reply that edits an earlier message is seen with :meth:`press`.
         Replies with more parts than ``count`` may arrive after this returns; ask for them.
         """
         before = len(self.bot_messages())
-        self.emulator.user_message(self.user, text, self.chat, reply_to=reply_to)
+        self.emulator.user_message(self.user, text, self.chat, reply_to=reply_to, thread=thread)
 
         def arrived() -> list[Message] | None:
             new = self.bot_messages()[before:]
@@ -476,6 +478,22 @@ class Person:
             new_messages=self.bot_messages()[sent_before:],
         )
 
+    async def inline(
+        self, query: str, *, offset: str = "", timeout: float = REPLY_TIMEOUT
+    ) -> tuple[str, dict[str, Any]]:
+        """Type ``@bot query`` in a chat; wait for the bot's answerInlineQuery and return
+        (query id, the answer: results, next_offset, cache_time, is_personal)."""
+        emu = self.emulator
+        query_id = emu.inline_query(self.user, query, offset=offset)
+        try:
+            await emu.wait_until(lambda: query_id in emu.inline_answers, timeout)
+        except TimeoutError:
+            raise AssertionError(
+                f"inline query {query!r} not answered within {timeout} s; "
+                f"errors: {self.emulator_errors()}"
+            ) from None
+        return query_id, emu.inline_answers[query_id]
+
     async def barrier(
         self, text: str = "/huongdan", *, answer: str = "Các lệnh", timeout: float = REPLY_TIMEOUT
     ) -> None:
@@ -544,6 +562,35 @@ class World:
             supergroup=supergroup,
         )
 
+    def channel(
+        self,
+        title: str,
+        *,
+        username: str | None = None,
+        admins: Sequence[Person] = (),
+        bot: str = "poster",
+    ) -> Chat:
+        """A channel; ``bot``: "poster" (admin allowed to post), "admin", or "absent"."""
+        return self.emulator.add_channel(
+            title, username=username, admins=[p.user for p in admins], bot=bot
+        )
+
+    def forum(
+        self,
+        title: str,
+        *,
+        admins: Sequence[Person] = (),
+        members: Sequence[Person] = (),
+        topics: Sequence[str] = (),
+    ) -> Chat:
+        """A supergroup with topics (thread ids: ``emulator.topic(chat, name)``)."""
+        return self.emulator.add_forum(
+            title,
+            admins=[p.user for p in admins],
+            members=[p.user for p in members],
+            topics=topics,
+        )
+
     async def restart(self) -> None:
         """Stop the bot with SIGTERM and start a new process on the same database."""
         await self.bot.stop()
@@ -561,6 +608,7 @@ async def running_world(
     extra_config: str = "",
     env: dict[str, str] | None = None,
     start: bool = True,
+    inline_mode: bool = False,
 ) -> AsyncIterator[World]:
     """Start an emulator, seed a database, write a config, start the bot; tear all down.
 
@@ -568,7 +616,7 @@ async def running_world(
     e.g. to inject failures before its first call.
     """
     directory.mkdir(parents=True, exist_ok=True)
-    emulator = await Emulator(token).start()
+    emulator = await Emulator(token, inline_mode=inline_mode).start()
     database = directory / "danvan.db"
     ids = seed_articles(database) if seed else []
     config = write_config(

@@ -428,6 +428,40 @@ async def test_entry_html_is_plain_text_when_stored(
     assert not any("<" in b or "alert(" in b for b in bodies)
 
 
+# Characters that reorder or hide text: right-to-left override, isolates, zero-width space and
+# joiners, word joiner, BOM, a C0 bell; raw and as character references. (A C1 control in a
+# feed is read as windows-1252 by feedparser: "\x9b" arrives as a visible "›".)
+HOSTILE = "\u202e\u2066\u200b\u200d\u200c\u2060\ufeff\x07"
+HOSTILE_REFS = "&#8238;&#x2067;&#x200B;&#xFEFF;"
+
+
+async def test_control_characters_in_a_feed_never_reach_a_reply(
+    server: FeedServer, tmp_path: Path, open_services: Opener
+) -> None:
+    from bot.replies import dispatch
+    from bot.replies.model import ChatContext
+
+    body = (FIXTURES / "feeds" / "danvan.xml").read_text("utf-8").replace("{BASE}", server.base)
+    title = "Hội nghị sơ kết công tác dân vận 6 tháng đầu năm 2026"
+    hostile = f"Hội nghị{HOSTILE} sơ kết {HOSTILE_REFS}công tác dân \u202evận 6 tháng đầu năm 2026"
+    assert title in body
+    body = body.replace(title, hostile).replace("Chiều 8/7,", f"Chiều 8/7,{HOSTILE}")
+    server.static("/rss", body.encode("utf-8"), "application/rss+xml; charset=utf-8")
+    services = await open_services(make_settings(tmp_path, {"tinh": f"{server.base}/rss"}))
+    assert (await fetch_all(services))["tinh"].new == 4
+
+    async with services.db.execute("SELECT title, body, summary FROM articles") as cur:
+        stored = " ".join(" ".join(map(str, row)) for row in await cur.fetchall())
+    assert title in stored
+    reply = await dispatch.handle_text("/latest", ChatContext(chat_id=1, user_id=1), services)
+    assert reply is not None
+    text = "\n".join(reply.parts)
+    assert title in text
+    for shown in (stored, text):
+        bad = sorted({f"U+{ord(c):04X}" for c in shown if c in HOSTILE or ord(c) in (0x2067,)})
+        assert bad == [], bad
+
+
 # --- failures and recovery -----------------------------------------------------------------
 
 

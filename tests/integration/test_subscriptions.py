@@ -12,9 +12,10 @@ import pytest
 from bot.config import Settings
 from bot.digest.job import run_due
 from bot.digest.schedule import IsoWeek, due_now
-from bot.replies import subscribe
+from bot.replies import subscribe, subscribe_buttons
 from bot.replies.model import ChatContext
 from bot.replies.subscribe import parse_request
+from bot.replies.views import current_units
 from bot.services import Services
 from bot.store import deliveries, subscriptions
 from bot.text.provinces import Gazetteer
@@ -115,7 +116,7 @@ async def test_groups_only_admins_change_the_subscription(services: Services) ->
     ok = await subscribe.dangky("", group(admin=True), services)
     assert "cho nhóm" in ok.parts[0]
     assert "chỉ quản trị viên" in (await subscribe.huy("", group(admin=False), services)).parts[0]
-    pressed = await subscribe.settings_button("s", group(admin=False), services)
+    pressed = await subscribe_buttons.settings_button("s", group(admin=False), services)
     assert "chỉ quản trị viên" in pressed.parts[0]
     sub = await subscriptions.get(services.db, -5001)
     assert sub is not None and sub.active and not sub.paused and sub.chat_type == "group"
@@ -139,38 +140,38 @@ async def test_caidat_buttons_change_day_hour_provinces_pause(services: Services
     data = {b.data for row in shown.buttons for b in row}
     assert {"cfg:d", "cfg:h", "cfg:p:0", "cfg:s", "cfg:x"} <= data
 
-    days = await subscribe.settings_button("d", private(), services)
+    days = await subscribe_buttons.settings_button("d", private(), services)
     assert days.edit and len([b for row in days.buttons for b in row]) == 8
-    after = await subscribe.settings_button("d:4", private(), services)
+    after = await subscribe_buttons.settings_button("d:4", private(), services)
     assert "Thứ Sáu" in after.parts[0]
-    await subscribe.settings_button("h:18", private(), services)
+    await subscribe_buttons.settings_button("h:18", private(), services)
 
-    page0 = await subscribe.settings_button("p:0", private(), services)
-    names = subscribe.current_units(services.gazetteer)
+    page0 = await subscribe_buttons.settings_button("p:0", private(), services)
+    names = current_units(services.gazetteer)
     assert len(names) == 34
     labels = [b.text for row in page0.buttons for b in row]
     assert names[0] in labels and "Trang 1/4" in labels
-    page3 = await subscribe.settings_button("p:3", private(), services)
+    page3 = await subscribe_buttons.settings_button("p:3", private(), services)
     assert any(names[33] in b.text for row in page3.buttons for b in row)
     # Toggle one on, another on, the first off again.
-    await subscribe.settings_button("t:2:0", private(), services)
-    toggled = await subscribe.settings_button("t:31:3", private(), services)
+    await subscribe_buttons.settings_button("t:2:0", private(), services)
+    toggled = await subscribe_buttons.settings_button("t:31:3", private(), services)
     assert f"✅ {names[31]}" in [b.text for row in toggled.buttons for b in row]
-    await subscribe.settings_button("t:2:0", private(), services)
-    paused = await subscribe.settings_button("s", private(), services)
+    await subscribe_buttons.settings_button("t:2:0", private(), services)
+    paused = await subscribe_buttons.settings_button("s", private(), services)
     assert "tạm dừng" in paused.parts[0]
     sub = await subscriptions.get(services.db, 101)
     assert sub is not None
     assert (sub.weekday, sub.time, sub.provinces, sub.paused) == (4, "18:00", (names[31],), True)
     assert await subscriptions.active(services.db) == []  # paused: no digests
-    await subscribe.settings_button("r", private(), services)
-    await subscribe.settings_button("a:0", private(), services)
+    await subscribe_buttons.settings_button("r", private(), services)
+    await subscribe_buttons.settings_button("a:0", private(), services)
     sub = await subscriptions.get(services.db, 101)
     assert sub is not None and not sub.paused and sub.provinces == ()
     # Forged or stale data shows the settings instead of failing.
-    odd = await subscribe.settings_button("t:99:x", private(), services)
+    odd = await subscribe_buttons.settings_button("t:99:x", private(), services)
     assert odd.parts and odd.parts[0]
-    gone = await subscribe.settings_button("x", private(), services)
+    gone = await subscribe_buttons.settings_button("x", private(), services)
     assert "Đã hủy" in gone.parts[0]
 
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -106,16 +107,48 @@ def test_empty_database_gets_the_bundled_content(tmp_path: Path) -> None:
     assert "tin mới nhất" in result.stdout and "#1 " in result.stdout
 
 
-def test_terminal_does_not_subscribe_a_chat_nothing_can_reach(tmp_path: Path) -> None:
-    (tmp_path / "config.toml").write_text('[storage]\ndatabase = "t.db"\n', encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--once", "/dangky"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "qua Telegram" in proc.stdout
-    rows = sqlite3.connect(tmp_path / "t.db").execute("SELECT count(*) FROM subscriptions")
-    assert rows.fetchone()[0] == 0
+def test_the_terminal_subscribes_and_its_digest_prints_when_due(tmp_path: Path) -> None:
+    """Issue 13 (9): /dangky works in the terminal; the digest is not sent anywhere but
+    printed when the chat opens after the subscriber's moment, once per week."""
+    now = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    if now.hour == 0 and now.minute < 2:
+        pytest.skip("too close to local midnight for a stable 'earlier today'")
+    config = _config(tmp_path, 3)
+    first = _chat(config, stdin="/dangky\n/caidat\n")
+    assert first.returncode == 0, first.stderr
+    assert "Đã đăng ký bản tin Dân vận hằng tuần cho chat terminal này" in first.stdout
+    assert "danvan-bot digest --chat 0" in first.stdout and "Bản tin tuần của" not in first.stdout
+    assert "[1] 📅 Đổi ngày" in first.stdout  # /caidat's buttons work here too
+    db = sqlite3.connect(tmp_path / "chat.db")
+    assert db.execute("SELECT type FROM chats WHERE chat_id = 0").fetchone() == ("terminal",)
+    # Make it due: today 00:00, subscribed long ago (what a week of waiting would do).
+    with db:
+        db.execute(
+            "UPDATE subscriptions SET weekday = ?, time = '00:00',"
+            " created_at = '2020-01-01T00:00:00+00:00' WHERE chat_id = 0",
+            (now.weekday(),),
+        )
+    db.close()
+    due = _chat(config, stdin="/thoat\n")
+    assert "📬 Bản tin tuần của chat terminal" in due.stdout
+    assert "Bản tin Dân vận tuần" in due.stdout
+    again = _chat(config, stdin="/thoat\n")
+    assert "Bản tin tuần của" not in again.stdout  # once per week
+    preview = subprocess.run(
+        [sys.executable, "-m", "bot", "digest", "--chat", "0", "--config", str(config)],
+        capture_output=True, text=True, timeout=TIMEOUT, cwd=tmp_path,
+    )  # fmt: skip
+    assert preview.returncode == 0 and "Bản tin Dân vận tuần" in preview.stdout
+
+
+def test_the_terminal_answers_like_telegram(tmp_path: Path) -> None:
+    """Issue 13 (9): a command addressed to a bot by name is answered (one bot here), a
+    number after a message without buttons is not a search, /tomtat_2 is a command."""
+    config = _config(tmp_path, 3)
+    result = _chat(config, stdin="/moinhat@DanVanBot 2\n/tomtat 1\n3\n/tomtat_2\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "2 tin mới nhất" in out
+    assert "Tin nhắn vừa rồi không có nút nào để bấm. Muốn tìm bài có số 3" in out
+    assert "Kết quả cho “3”" not in out
+    assert "#2 · Hội nghị dân vận khéo số 2" in out

@@ -68,10 +68,10 @@ def test_groups_by_current_province_with_former_names() -> None:
     text = "\n\n".join(digest.parts)
     assert "Bản tin Dân vận tuần 17 (22–28 tháng 4, 2024)" in text
     assert "<b>Thái Nguyên (Bắc Kạn)</b>" in text
-    assert "Thứ Năm, 25 tháng 4, 2024" in text
+    assert "Thứ Năm, 25/4" in text
     assert text.index("<b>Cao Bằng</b>") < text.index("<b>Thái Nguyên (Bắc Kạn)</b>")
     assert "Tuần khác" not in text
-    assert "Tuần này có 3 bài viết, trong đó 2 hội nghị tại 2 tỉnh, thành phố." in text
+    assert "Tuần này có 3 bài (trong đó 2 hội nghị, sự kiện) về 2 tỉnh, thành phố." in text
     assert (digest.articles, digest.meetings) == (3, 2)
 
 
@@ -172,10 +172,98 @@ async def test_seed_digest_for_2024_w17(tmp_path: Path, seeds: list[Path]) -> No
     assert "Bản tin Dân vận tuần 17 (22–28 tháng 4, 2024)" in text
     group = re.search(r"<b>Thái Nguyên \(Bắc Kạn\)</b>\n(.*?)(?:\n\n|$)", text, re.S)
     assert group, text
-    assert "Thứ Năm, 25 tháng 4, 2024" in group.group(1)
+    assert "Thứ Năm, 25/4" in group.group(1)
     assert "Bắc Kạn" in html.unescape(strip_tags(group.group(1)))
     # Only that seed is in week 17; the others are in other years.
     assert digest.meetings == 1 and digest.articles == 1
     # And the week of the 2023 seed does not carry it.
     other = compose(IsoWeek.parse("2023-W27"), found)
     assert "Thái Nguyên (Bắc Kạn)" not in "\n".join(other.parts)
+
+
+# --- issue 13: each article once, under its province, one tap to its summary ------------------
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in strip_tags(text).split("\n") if line.startswith(("• ", "⭐ "))]
+
+
+def test_each_article_once_under_its_province_without_repeating_kind_or_place() -> None:
+    items = [
+        art(i, f"Sơ kết 5 năm phong trào số {i}", provinces=(("Quảng Bình", "Quảng Trị"),))
+        for i in range(1, 9)
+    ] + [art(9, "Tập huấn ở Cao Bằng", kind="tap_huan", provinces=(("Cao Bằng", "Cao Bằng"),))]
+    digest = compose(IsoWeek(2024, 17), items)
+    text = "\n\n".join(digest.parts)
+    lines = _lines(text)
+    assert len(lines) == 9  # no second listing under highlights
+    for i in range(1, 10):
+        assert sum(f"/tomtat_{i}" in line.split() for line in lines) == 1
+    assert not any("Sơ kết:" in line or "Quảng Bình:" in line for line in lines)
+    assert not any("Tập huấn:" in line or "Cao Bằng:" in line for line in lines)
+    assert text.count("<b>Quảng Trị (Quảng Bình)</b>") == 1
+    assert sum(line.startswith("⭐") for line in lines) == 5  # a long week: five starred
+
+
+def test_a_meeting_of_several_provinces_is_listed_once_and_the_count_adds_up() -> None:
+    joint = art(
+        1,
+        "Hội nghị giao ban cụm thi đua tại Thái Nguyên",
+        provinces=(("Cao Bằng", "Cao Bằng"), ("Bắc Kạn", "Thái Nguyên"), ("Lạng Sơn", "Lạng Sơn")),
+    )
+    alone = art(2, "Đối thoại ở Cao Bằng", kind="doi_thoai", provinces=(("Cao Bằng", "Cao Bằng"),))
+    text = "\n\n".join(compose(IsoWeek(2024, 17), [joint, alone]).parts)
+    assert "về 3 tỉnh, thành phố" in text
+    plain = strip_tags(text)
+    block = plain[plain.index("Nhiều tỉnh, thành phố") :]
+    assert "/tomtat_1" in block and "/tomtat_1" not in plain[: plain.index("Nhiều tỉnh")]
+    assert "📍 Cao Bằng, Bắc Kạn (nay thuộc Thái Nguyên), Lạng Sơn" in block
+    # Following one of them: it is that province's news, listed there.
+    mine = "\n".join(compose(IsoWeek(2024, 17), [joint, alone], ("Lạng Sơn",)).parts)
+    assert "<b>Lạng Sơn</b>" in mine and "Nhiều tỉnh" not in mine
+    assert "về 1 tỉnh, thành phố" in mine
+
+
+def test_every_line_has_a_one_tap_summary_and_channels_get_deep_links() -> None:
+    items = [art(7, "Không có đường dẫn", url=None, provinces=(("Huế", "Huế"),))]
+    private = "\n".join(compose(IsoWeek(2024, 17), items).parts)
+    assert "/tomtat_7" in private and "/tomtat 7" not in private
+    channel = "\n".join(compose(IsoWeek(2024, 17), items, deep_link_bot="DanVanBot").parts)
+    assert '<a href="https://t.me/DanVanBot?start=a7">tóm tắt</a>' in channel
+    assert "/tomtat_7" not in channel
+
+
+def test_groups_in_vietnamese_alphabetical_order() -> None:
+    names = [
+        ("Huế", "Huế"),
+        ("Hà Tĩnh", "Hà Tĩnh"),
+        ("Đồng Tháp", "Đồng Tháp"),
+        ("Yên Bái", "Lào Cai"),
+        ("An Giang", "An Giang"),
+        ("Hưng Yên", "Hưng Yên"),
+    ]
+    items = [art(i, f"Bài {i}", provinces=(n,)) for i, n in enumerate(names, start=1)]
+    text = strip_tags("\n".join(compose(IsoWeek(2024, 17), items).parts))
+    headings = ["An Giang", "Đồng Tháp", "Hà Tĩnh", "Huế", "Hưng Yên", "Lào Cai"]
+    positions = [text.index(f"\n{h}") for h in headings]
+    assert positions == sorted(positions)
+
+
+def test_undated_articles_are_in_no_week() -> None:
+    undated = art(1, "Không rõ ngày", event=None, provinces=(("Huế", "Huế"),))
+    digest = compose(IsoWeek(2024, 17), [undated])
+    assert digest.articles == 0 and "chưa có tin dân vận mới" in digest.parts[0]
+
+
+def test_a_summary_that_repeats_the_title_is_not_shown() -> None:
+    lead = (
+        "Chiều 25/4, Ban Dân vận Tỉnh ủy tổ chức Hội nghị sơ kết công tác dân vận quý I. Câu sau."
+    )
+    cut = art(1, "Ban Dân vận Tỉnh ủy tổ chức Hội nghị sơ kết công tác…", summary=lead)
+    text = "\n".join(compose(IsoWeek(2024, 17), [cut]).parts)
+    assert "Chiều 25/4" not in text and "Ban Dân vận Tỉnh ủy tổ chức" in text
+
+
+def test_counts_have_vietnamese_thousands_separators() -> None:
+    items = [art(i, f"Bài {i}", kind=None) for i in range(1, 1201)]
+    assert "Tuần này có 1.200 bài." in compose(IsoWeek(2024, 17), items).parts[0]

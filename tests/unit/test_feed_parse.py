@@ -126,3 +126,38 @@ def test_relative_links_resolve_against_the_feed_url() -> None:
     )
     parsed = parse_feed(data, "application/rss+xml", "https://baotinh.vn/rss/dan-van.rss")
     assert parsed.entries[0].link == "https://baotinh.vn/bai/1.html"
+
+
+def test_guids_resolve_as_feedparser_resolved_them_and_empty_links_stay_empty() -> None:
+    """feedparser used to get the feed URL as a base; keys must not change without it."""
+    data = (
+        b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
+        b"<item><title>a</title><guid>/bai/1.html</guid></item>"  # a permalink: resolved
+        b"<item><title>b</title><guid isPermaLink='false'>dv-2</guid></item>"  # opaque: kept
+        b"<item><title>c</title><link>http:///baotinh.vn/3</link></item>"  # extra slashes
+        b"<item><title>d</title><link></link></item>"
+        b"</channel></rss>"
+    )
+    parsed = parse_feed(data, "application/rss+xml", "https://baotinh.vn/rss/dan-van.rss")
+    a, b, c, d = parsed.entries
+    assert a.guid == "https://baotinh.vn/bai/1.html" and a.key == "guid:" + a.guid
+    assert b.guid == "dv-2" and b.key == "guid:dv-2"
+    assert c.link == "http://baotinh.vn/3"
+    assert d.link is None and d.key.startswith("title:")
+
+
+def test_utf16_declared_utf8_is_read_once(
+    vietnamese: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import feedparser
+
+    calls: list[int] = []
+    real = feedparser.parse
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(feedparser, "parse", counting)
+    parsed = parse_feed((vietnamese / "vietnambiz-1.xml").read_bytes())
+    assert len(parsed.entries) == 30 and len(calls) == 1
