@@ -15,6 +15,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from bot.articles.clutter import (
+    is_byline,
+    is_caption,
+    is_widget,
+    outlet_tag,
+    read_stamp,
+    split_inline_stamp,
+)
+from bot.articles.lead import find_lead
 from bot.text.normalize import clean_nfc, squeeze_spaces
 
 
@@ -24,7 +33,9 @@ class Cleaned:
     paragraphs: tuple[str, ...]  # body paragraphs, headline excluded
     year_month: tuple[int, int] | None = None  # from a "date 2024-04" marker
     credits: tuple[str, ...] = ()  # "Theo Dangcongsan.vn", "Tin và ảnh: ..." (not body)
-    published: date | None = None  # from a labelled stamp: "Ngày đăng: 25/04/2024 16:35"
+    published: date | None = None  # from a publication stamp: "Ngày đăng: 25/04/2024 16:35"
+    lead: int = 0  # index of the lead paragraph (bot.articles.lead.find_lead)
+    outlet: str | None = None  # the outlet tag that opened the lead: "QNO", "Baobacgiang.vn"
 
     @property
     def body(self) -> str:
@@ -70,24 +81,10 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 
-# A date banner of the site at the very top: "Thứ ba, 05/07/2022".
-_BANNER = re.compile(
-    r"^(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ\s+nhật)\s*,?\s*"
-    r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}(?:\s*[,|-]?\s*\d{1,2}:\d{2}(?::\d{2})?)?"
-    r"(?:\s*\(?GMT\+?\d*\)?)?$",
-    re.IGNORECASE,
-)
-# A publication stamp under the headline: "Cập nhật: 25/04/2024 16:35", "25/04/2024 16:35".
-# Unlike a weekday banner at the top of the page (today's date), it dates the article.
-_PUBLISHED_STAMP = re.compile(
-    r"^(?:(?:ngày\s+đăng|đăng\s+ngày|cập\s+nhật(?:\s+lúc)?|xuất\s+bản|đăng\s+lúc|ngày)\s*:?\s*)?"
-    r"(?:(?:thứ\s+\w+|chủ\s+nhật)\s*,?\s*)?(\d{1,2})/(\d{1,2})/(\d{4})"
-    r"(?:\s*[-|,]?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)\s*(?:\(?GMT\+?7\)?)?)$",
-    re.IGNORECASE,
-)
-_DATE_MARKER = re.compile(r"^\s*date\s+(\d{4})-(\d{2})(?:-\d{2})?\s*", re.IGNORECASE)
-# Agency dateline at the start of the lead: "BBK - ", "(Chinhphu.vn) - ", "QĐND - ".
-_DATELINE = re.compile(r"^(?:\([\w.\- ]{2,30}\)|[A-ZĐ]{2,8}(?:\.\w{2,4})?)\s*[-–—]\s+(?=\S)")
+_DATE_MARKER = re.compile(r"^\s*date\s+(\d{4})-(\d{2})(?:-(\d{2}))?\s*", re.IGNORECASE)
+# "Theo dõi Báo Gia Lai trên Google News": a widget that names the outlet.
+_FOLLOW_OUTLET = re.compile(r"^theo\s+dõi\s+(.{2,80}?)\s+trên\s+\w+(?:\s+\w+)?$", re.IGNORECASE)
+_TOP_LINES = 6  # stamps and flattened headers sit within the first lines of a page
 _CAPTION_SUFFIX = re.compile(r"\s*ảnh\s+\d{1,2}\s*$", re.IGNORECASE)
 _CAPTION_TAIL = 12  # the suffix is found in this many last characters (spaces are squeezed)
 
@@ -118,10 +115,14 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
     lines = [line for line in text.split("\n") if line]
 
     year_month: tuple[int, int] | None = None
+    published: date | None = None
     if lines:
         m = _DATE_MARKER.match(lines[0])
         if m:
             year_month = (int(m.group(1)), int(m.group(2)))
+            if m.group(3):  # "date 2025-10-16": the page's own date
+                with contextlib.suppress(ValueError):
+                    published = date(year_month[0], year_month[1], int(m.group(3)))
             lines[0] = lines[0][m.end() :]
             if not lines[0]:
                 lines.pop(0)
@@ -134,19 +135,29 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
 
     kept: list[str] = []
     credits: list[str] = []
-    published: date | None = None
     for line in lines:
-        if _CHROME_LINE.match(line) or (not kept and _BANNER.match(line)):
+        size = len(line)
+        if _CHROME_LINE.match(line) or (size <= 120 and is_widget(line)):
+            followed = _FOLLOW_OUTLET.match(line)  # "Theo dõi Báo Gia Lai trên Google News"
+            if followed:
+                credits.append(followed.group(1))
             continue
-        stamp = _PUBLISHED_STAMP.match(line) if len(kept) <= 2 else None
-        if stamp and kept:  # under a headline, with a time of day: when it was published
-            with contextlib.suppress(ValueError):  # 31/02 is no date
-                published = date(int(stamp.group(3)), int(stamp.group(2)), int(stamp.group(1)))
-            continue
-        if _CREDIT.match(line) and len(line) <= 80:
+        if size <= 90:
+            dated, stamp = read_stamp(line)
+            if dated:  # a publication stamp (the article's date, not text) or a site clock
+                if stamp is not None and published is None and len(kept) <= _TOP_LINES:
+                    published = stamp
+                continue
+        if size <= 80 and _CREDIT.match(line):
             credits.append(line)
             continue
-        kept.append(line)
+        if len(kept) <= _TOP_LINES and ":" in line:  # "headline | 10:05 22/07/2022 | lead"
+            pieces, inline = split_inline_stamp(line)
+            if inline is not None and published is None:
+                published = inline
+            kept.extend(pieces)
+        else:
+            kept.append(line)
 
     # Photo captions repeated with "ảnh N": keep the plain copy, drop the numbered one.
     keyed = [(line, _line_key(line)) for line in kept]
@@ -187,9 +198,11 @@ def clean_text(text: str, title: str | None = None) -> Cleaned:
         if paragraphs and looks_like_headline(paragraphs[0]) and len(paragraphs) > 1:
             headline = paragraphs.pop(0)
 
+    lead = find_lead(paragraphs)
+    outlet: str | None = None
     if paragraphs:
-        paragraphs[0] = _DATELINE.sub("", paragraphs[0], count=1)
-    return Cleaned(headline, tuple(paragraphs), year_month, tuple(credits), published)
+        outlet, paragraphs[lead] = outlet_tag(paragraphs[lead])
+    return Cleaned(headline, tuple(paragraphs), year_month, tuple(credits), published, lead, outlet)
 
 
 def looks_like_headline(line: str) -> bool:
@@ -197,6 +210,8 @@ def looks_like_headline(line: str) -> bool:
     if len(line) > 250 or len(line) < 15:
         return False
     if line.endswith((".", "…", ":", ";", ",")) or line.endswith("/."):
+        return False
+    if is_caption(line) or is_byline(line):
         return False
     if re.match(r"^(?:sáng|chiều|trưa|tối|ngày|hôm nay|hôm qua|đêm)\b", line, re.IGNORECASE):
         return False

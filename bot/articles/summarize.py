@@ -2,7 +2,11 @@
 
 A lead-3 baseline reads badly on this corpus: leads carry attendee protocol ("Dự hội nghị
 có đồng chí ..."), photo captions and credits. Sentences are scored for what a reader wants
-(the event, its results, its decisions) and against protocol lists and captions.
+(the event, its results, its decisions) and against protocol lists and captions. The caller
+passes the paragraphs from the lead on (nothing above it: stamps, bylines, captions) and
+the sentence that reports the event, which the summary keeps: it says what happened, where
+and when. A sentence the page cut off ("... Sở Dân tộc và Tôn giáo tỉnh …", a teaser that
+stops mid-word) is never chosen, and a sentence too long to fit is cut at a clause.
 """
 
 from __future__ import annotations
@@ -11,11 +15,12 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import chain
 
+from bot.articles.clutter import ends_a_sentence, is_byline, is_caption
 from bot.text.normalize import ChunkCache, fold, words
-from bot.text.sentences import split_sentences
+from bot.text.sentences import paragraph_sentences, split_sentences
 
 MAX_CHARS = 400
 
@@ -54,7 +59,7 @@ _STOP = frozenset(
 )
 
 
-def lead3(paragraphs: tuple[str, ...]) -> str:
+def lead3(paragraphs: Sequence[str]) -> str:
     """The baseline: the first three sentences, cut to the limit (for benchmarks)."""
     sentences = [s for p in paragraphs for s in split_sentences(p)]
     return _fit(sentences[:3])
@@ -63,27 +68,58 @@ def lead3(paragraphs: tuple[str, ...]) -> str:
 MAX_CANDIDATES = 40  # sentences considered: the lead and the body's first paragraphs
 
 
-def summarize(paragraphs: tuple[str, ...], *, title: str = "", limit: int = MAX_CHARS) -> str:
+LONG_SENTENCE = 1.25  # a lone sentence this much over the limit is kept whole
+EVENT_BONUS = 1.5  # the sentence that says what happened, where and when
+
+
+def summarize(
+    paragraphs: Sequence[str],
+    *,
+    title: str = "",
+    limit: int = MAX_CHARS,
+    event: str | None = None,
+) -> str:
+    """The summary of ``paragraphs`` (from the lead on); ``event``: the sentence that
+    reports the event, kept when it fits."""
     candidates: list[tuple[int, str, set[str]]] = []
+    event_order = -1
+    fragments: list[str] = []
     for p_index, paragraph in enumerate(paragraphs):
-        sentences = split_sentences(paragraph)
-        if p_index > 0 and len(sentences) == 1 and len(paragraph) < 160:
+        sentences = paragraph_sentences(paragraph)
+        if p_index > 0 and len(sentences) == 1 and len(paragraph) < 160 and paragraph != event:
             continue  # a lone short paragraph after the lead is a caption
-        for sentence in sentences:
+        cut_off = not ends_a_sentence(paragraph)
+        if cut_off and len(paragraph) < 250 and (is_caption(paragraph) or is_byline(paragraph)):
+            continue  # captions and bylines end without a full stop ("... Ảnh: TTXVN")
+        last = len(sentences) - 1
+        for i, sentence in enumerate(sentences):
+            end = sentence[-1]
+            if (
+                (end == "…" or end == ")" or (end == "." and sentence[-3:] == "..."))
+                and sentence.endswith(_CUT_MARKS)
+            ) or (cut_off and i == last and sentence.count(" ") >= FRAGMENT_WORDS):
+                fragments.append(sentence)  # cut off by the page
+                continue
+            if sentence == event:
+                event_order = len(candidates)
             candidates.append((p_index, sentence, _tokens(sentence)))
         if len(candidates) >= MAX_CANDIDATES:
             break
     if not candidates:
-        return ""
+        # A teaser cut off by its page: its complete clauses, marked as cut.
+        return _truncate(_ELLIPSIS_END.sub("", fragments[0]), limit, cut=True) if fragments else ""
     freq = Counter(chain.from_iterable(toks for _, _, toks in candidates))
     title_words = {w for w in words(fold(title)) if w not in _STOP}
-    capped = {w: min(n, 5) for w, n in freq.items()}
+    capped = {w: n if n < 5 else 5 for w, n in freq.items()}
     raw = [_content(toks, capped) for _, _, toks in candidates]
     top = max(raw) or 1.0
     bases = [
         _base_score(toks, p_index, order, raw[order] / top, title_words)
         for order, (p_index, _, toks) in enumerate(candidates)
     ]
+    if event_order >= 0:
+        base = bases[event_order]
+        bases[event_order] = (base if base is not None else 0.0) + EVENT_BONUS
     chosen: list[tuple[int, str]] = []
     total = 0
     for score, order in _best_first(bases, [s for _, s, _ in candidates]):
@@ -92,8 +128,9 @@ def summarize(paragraphs: tuple[str, ...], *, title: str = "", limit: int = MAX_
             break
         extra = len(sentence) + (1 if chosen else 0)
         if total + extra > limit:
-            if not chosen:
-                chosen.append((order, _truncate(sentence, limit)))
+            if not chosen:  # one long sentence: whole if a little over, else cut at a clause
+                whole = len(sentence) <= limit * LONG_SENTENCE
+                chosen.append((order, sentence if whole else _truncate(sentence, limit)))
                 break
             continue
         chosen.append((order, sentence))
@@ -179,10 +216,28 @@ def _best_first(bases: list[float | None], sentences: list[str]) -> Iterator[tup
 _BOUND_SLACK = 1e-9  # a bound stays above the score whatever the rounding
 
 
-def _truncate(sentence: str, limit: int) -> str:
-    if len(sentence) <= limit:
+_ELLIPSIS_END = re.compile(r"\s(?:…|\.\.\.)$|\(đọc\s+thêm\)$", re.IGNORECASE)
+# An ellipsis after a space ("Sở Dân tộc và Tôn giáo tỉnh …") or "(đọc thêm)": the page
+# cut the sentence off.
+_CUT_MARKS = (" …", " ...", "(đọc thêm)", "(Đọc thêm)")
+# A paragraph's last words without a full stop, longer than a heading: a teaser the page
+# stopped mid-word ("... Trái ngọt sa").
+FRAGMENT_WORDS = 12
+
+
+_CLAUSE_END = re.compile(r"[,;:]\s")
+
+
+def _truncate(sentence: str, limit: int, *, cut: bool = False) -> str:
+    """A sentence cut to ``limit`` at its last clause boundary (else at a word) with "…";
+    ``cut``: the sentence is already cut off, so cut it back to a clause in any case."""
+    if len(sentence) <= limit and not cut:
         return sentence
-    return sentence[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+    head = sentence[: limit - 1]
+    clauses = [m.start() for m in _CLAUSE_END.finditer(head)]
+    if clauses and clauses[-1] >= limit // 2:
+        return head[: clauses[-1]].rstrip(" ,;:") + "…"
+    return head.rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def _fit(sentences: list[str], limit: int = MAX_CHARS) -> str:

@@ -8,6 +8,19 @@ Survives what trips naive splitters: abbreviations with a full stop ("TP.", "TS.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+
+def _upper_letters() -> str:
+    """Every upper-case Latin letter with or without marks (Vietnamese "Đ", "Ơ", "Ư", "Ấ"...).
+
+    A range like ``À-Ỹ`` also takes in the lower-case letters between (đ, ơ, ư, á...)."""
+    spans = (range(0x41, 0x5B), range(0xC0, 0x250), range(0x1E00, 0x1F00))
+    return "".join(ch for span in spans for ch in map(chr, span) if ch.isupper())
+
+
+# A regex character class of the capital letters: a name, a sentence start.
+UPPER = f"[{_upper_letters()}]"
 
 # Abbreviations that end with a full stop inside a sentence (compared case-insensitively).
 _ABBREVIATIONS = frozenset(
@@ -22,7 +35,7 @@ _ABBREVIATIONS = frozenset(
 _CLOSE = r"""(?:/\.)?["'”’»)\]]*\s+"""
 _BOUNDARY = re.compile(
     rf"""(?:\.\.\.{_CLOSE}|…{_CLOSE}|\.{_CLOSE}|!{_CLOSE}|\?{_CLOSE}|/\.\s+)"""
-    r"""(?=["'“‘«(\[]{0,2}[A-ZÀ-ỸĐ0-9])"""
+    rf"""(?=["'“‘«(\[]{{0,2}}(?:{UPPER}|[0-9]))"""
 )
 
 
@@ -34,6 +47,16 @@ def split_sentences(text: str) -> list[str]:
         if paragraph:
             sentences.extend(_split_paragraph(paragraph))
     return sentences
+
+
+@lru_cache(maxsize=256)
+def paragraph_sentences(paragraph: str) -> tuple[str, ...]:
+    """The sentences of one paragraph, remembered for the paragraphs last asked about:
+    extraction reads the lead paragraph several times (event, chairs, summary)."""
+    if "\n" in paragraph:
+        return tuple(split_sentences(paragraph))
+    paragraph = paragraph.strip()
+    return tuple(_split_paragraph(paragraph)) if paragraph else ()
 
 
 def _split_paragraph(paragraph: str) -> list[str]:
@@ -57,10 +80,16 @@ def _split_paragraph(paragraph: str) -> list[str]:
 
 def _last_word(paragraph: str, start: int, dot: int) -> str:
     """The word before the full stop at ``dot`` (the sentence began at ``start``)."""
-    # rsplit from the right once: splitting the whole sentence so far at every full stop
-    # made long paragraphs quadratic.
-    parts = paragraph[start:dot].rsplit(None, 1)
+    # rsplit from the right once, in the last characters only: splitting (or copying) the
+    # whole sentence so far at every full stop made long paragraphs quadratic.
+    low = dot - _WORD_MAX if dot - _WORD_MAX > start else start
+    parts = paragraph[low:dot].rsplit(None, 1)
+    if len(parts) < 2 and low > start:  # the word may begin before those characters
+        parts = paragraph[start:dot].rsplit(None, 1)
     return parts[-1] if parts else ""
+
+
+_WORD_MAX = 48
 
 
 def _is_abbreviation(last: str) -> bool:
@@ -68,6 +97,8 @@ def _is_abbreviation(last: str) -> bool:
     last = last.lstrip("(\"'“")
     if not last:
         return False
+    if "." not in last:  # one part: a known abbreviation or an initial ("Nguyễn V. A")
+        return last.lower() in _ABBREVIATIONS or (len(last) == 1 and last.isupper())
     # "PGS.TS." / "Th.S." : several dotted parts.
     parts = set(last.lower().split("."))
     parts.discard("")

@@ -6,13 +6,15 @@ from datetime import date
 
 import pytest
 
+from bot.articles.chairs import chairs_of
 from bot.articles.clean import clean_text
-from bot.articles.extract import chairs_of, event_date, extract, level_of, meeting_kind_of
+from bot.articles.extract import extract
+from bot.articles.model import Extraction
 from bot.text.provinces import Gazetteer
 
 
-def _paras(text: str) -> tuple[str, ...]:
-    return clean_text(text).paragraphs
+def _extract(text: str, published: date | None = None) -> Extraction:
+    return extract(clean_text(text), gazetteer=Gazetteer.load(), published=published)
 
 
 @pytest.mark.parametrize(
@@ -52,7 +54,7 @@ def test_chairs(lead: str, chairs: list[str]) -> None:
     ],
 )
 def test_level_is_the_organisers(lead: str, level: str) -> None:
-    assert level_of(lead, lead) == level
+    assert _extract(lead).level == level
 
 
 @pytest.mark.parametrize(
@@ -72,7 +74,8 @@ def test_level_is_the_organisers(lead: str, level: str) -> None:
     ],
 )  # fmt: skip
 def test_meeting_kind(headline: str, lead: str, kind: str | None) -> None:
-    assert meeting_kind_of(headline, lead, lead) == kind
+    text = f"{headline}\n{lead}" if headline else lead
+    assert _extract(text).meeting_kind == kind
 
 
 @pytest.mark.parametrize(
@@ -89,7 +92,7 @@ def test_meeting_kind(headline: str, lead: str, kind: str | None) -> None:
     ],
 )  # fmt: skip
 def test_event_date(text: str, published: date | None, want: str | None) -> None:
-    assert event_date(_paras(text), None, published) == want
+    assert _extract(text, published).event_date == want
 
 
 def test_no_province_is_guessed_from_a_source_hint() -> None:
@@ -121,4 +124,4 @@ def test_publication_stamp_under_the_headline_dates_the_article() -> None:
     ],
 )
 def test_year_from_the_lead_but_not_from_cited_documents(lead: str, want: str) -> None:
-    assert event_date(_paras(lead), None, None) == want
+    assert _extract(lead).event_date == want
